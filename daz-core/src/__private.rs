@@ -1,0 +1,3 @@
+//! Not public API: paths used by code that `daz-macros` generates.
+
+pub use crate::topic::Topic;

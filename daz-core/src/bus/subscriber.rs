@@ -1,0 +1,126 @@
+//! The bus's record of one subscriber: its mailbox, filters and counters.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+
+use super::mailbox::{Mailbox, Push};
+use crate::{Event, Topic};
+
+/// Identifies one subscription on its bus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SubscriptionId(pub(crate) u64);
+
+impl fmt::Display for SubscriptionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sub-{}", self.0)
+    }
+}
+
+pub(crate) struct Subscriber {
+    pub(crate) id: SubscriptionId,
+    pub(crate) owner: Option<Arc<str>>,
+    pub(crate) inbox: Option<Arc<str>>,
+    rooms: Option<Box<[Arc<str>]>>,
+    pub(crate) mailbox: Mailbox,
+    /// Set while the subscriber has more than one pattern, so a publish must
+    /// check it is not delivering twice.
+    multi: AtomicBool,
+    delivered: AtomicU64,
+    dropped: AtomicU64,
+    drops_by_topic: Mutex<HashMap<Topic, u64>>,
+}
+
+/// What a delivery attempt did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Delivery {
+    Delivered,
+    Dropped,
+    /// Filtered out by room, or the subscriber is closing.
+    Skipped,
+}
+
+impl Subscriber {
+    pub(crate) fn new(
+        id: SubscriptionId,
+        owner: Option<Arc<str>>,
+        inbox: Option<Arc<str>>,
+        rooms: Option<Box<[Arc<str>]>>,
+        capacity: usize,
+    ) -> Self {
+        Self {
+            id,
+            owner,
+            inbox,
+            rooms,
+            mailbox: Mailbox::new(capacity),
+            multi: AtomicBool::new(false),
+            delivered: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            drops_by_topic: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn set_multi(&self, multi: bool) {
+        self.multi.store(multi, Ordering::Relaxed);
+    }
+
+    pub(crate) fn is_multi(&self) -> bool {
+        self.multi.load(Ordering::Relaxed)
+    }
+
+    /// Whether an event of `room` may reach this subscriber: events without
+    /// a room reach everyone; room-limited subscribers see only their rooms.
+    pub(crate) fn accepts_room(&self, room: Option<&str>) -> bool {
+        match (&self.rooms, room) {
+            (Some(rooms), Some(room)) => rooms.iter().any(|r| &**r == room),
+            _ => true,
+        }
+    }
+
+    pub(crate) fn rooms(&self) -> Option<&[Arc<str>]> {
+        self.rooms.as_deref()
+    }
+
+    /// Pushes `event` into the mailbox, counting the outcome.
+    pub(crate) fn deliver(&self, event: &Event) -> Delivery {
+        if !self.accepts_room(event.room()) {
+            return Delivery::Skipped;
+        }
+        match self.mailbox.push(event) {
+            Push::Queued => {
+                self.delivered.fetch_add(1, Ordering::Relaxed);
+                Delivery::Delivered
+            }
+            Push::Full => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                let mut drops = self
+                    .drops_by_topic
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                *drops.entry(event.topic().clone()).or_insert(0) += 1;
+                Delivery::Dropped
+            }
+            Push::Closed => Delivery::Skipped,
+        }
+    }
+
+    pub(crate) fn delivered(&self) -> u64 {
+        self.delivered.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn drops_by_topic(&self) -> Vec<(Topic, u64)> {
+        let drops = self
+            .drops_by_topic
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        drops.iter().map(|(t, n)| (t.clone(), *n)).collect()
+    }
+}

@@ -1,0 +1,97 @@
+//! The core of **daz**, a framework for CyTube chat bots built out of
+//! modules.
+//!
+//! Everything a module sees or says travels on the [`EventBus`] as an
+//! [`Event`]: an envelope (topic, source, target, room, priority,
+//! correlation) and a payload that is a typed value shared by `Arc`
+//! in-process, or JSON when it comes from elsewhere.
+//!
+//! ```
+//! use daz_core::prelude::*;
+//! use daz_core::{EventBus, Pattern, SubscribeOptions};
+//! use serde::{Deserialize, Serialize};
+//! use std::time::Duration;
+//!
+//! /// A chat line, published under `demo.chat`.
+//! #[derive(Debug, Serialize, Deserialize, Event)]
+//! #[event(topic = "demo.chat")]
+//! struct Chat { user: String, text: String }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let bus = EventBus::new();
+//!
+//! // Publish/subscribe by pattern.
+//! let mut log = bus.subscribe(Pattern::new("demo.>")?, SubscribeOptions::new())?;
+//! bus.publish(Event::new(Chat { user: "ann".into(), text: "hi".into() }));
+//! let event = log.recv().await.ok_or("unsubscribed")?;
+//! assert_eq!(event.payload::<Chat>()?.user, "ann");
+//!
+//! // Request/response with a named inbox.
+//! let mut echo = bus.inbox("echo", SubscribeOptions::new())?;
+//! let responder = bus.clone();
+//! tokio::spawn(async move {
+//!     while let Some(request) = echo.recv().await {
+//!         let _ = responder.reply(&request, request.clone());
+//!     }
+//! });
+//! let question = Event::new(Chat { user: "bob".into(), text: "ping".into() });
+//! let answer = bus.request("echo", question, Duration::from_secs(1)).await?;
+//! assert_eq!(answer.payload::<Chat>()?.text, "ping");
+//! # Ok(()) }
+//! ```
+//!
+//! The guarantees (ordering, priorities, drops, timeouts) are written out in
+//! the book's *Semantics* chapter (`docs/src/semantics.md`).
+
+mod bus;
+mod error;
+mod event;
+mod grammar;
+mod id;
+mod pattern;
+mod payload;
+mod topic;
+
+pub mod prelude;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use bus::{
+    BusConfig, BusStats, DEFAULT_CAPACITY, EventBus, EventBusBuilder, SubscribeOptions,
+    SubscriberStats, Subscription, SubscriptionId,
+};
+pub use error::{BoxError, Error, Result};
+pub use event::{Event, EventBuilder, Priority};
+pub use grammar::{MAX_TOPIC_LEN, TopicRule};
+pub use id::EventId;
+pub use pattern::Pattern;
+pub use payload::{EventPayload, Payload};
+pub use topic::Topic;
+
+/// Derives [`EventPayload`] for a payload type: `#[event(topic = "...")]`
+/// names the topic it is published under, checked at compile time.
+///
+/// The type must also implement `Serialize` and `Deserialize`.
+///
+/// ```
+/// use daz_core::{Event, EventPayload};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, Event)]
+/// #[event(topic = "economy.transfer")]
+/// struct Transfer { from: String, to: String, amount: u64 }
+///
+/// assert_eq!(Transfer::TOPIC, "economy.transfer");
+/// ```
+///
+/// An invalid topic is a compile error pointing at the literal:
+///
+/// ```compile_fail
+/// #[derive(serde::Serialize, serde::Deserialize, daz_core::Event)]
+/// #[event(topic = "economy..transfer")]
+/// struct Transfer;
+/// ```
+#[cfg(feature = "macros")]
+pub use daz_macros::Event;

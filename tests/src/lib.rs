@@ -1,0 +1,9 @@
+//! End-to-end tests of the daz workspace live in `tests/`; this library
+//! holds the book's chapters so `cargo test` compiles every code block in
+//! them.
+
+#[doc = include_str!("../../docs/src/events.md")]
+mod book_events {}
+
+#[doc = include_str!("../../docs/src/semantics.md")]
+mod book_semantics {}
