@@ -1,0 +1,78 @@
+//! The subscription trie routes exactly as the pattern rules say: checked
+//! against `Pattern::matches` for random subscription sets, including after
+//! unsubscribing some of them.
+
+use daz_core::{Event, EventBus, Pattern, SubscribeOptions, Subscription, Topic};
+use proptest::prelude::*;
+
+fn segments(alphabet: Vec<&'static str>, len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(prop::sample::select(alphabet), len)
+}
+
+fn pattern_strategy() -> impl Strategy<Value = Pattern> {
+    (segments(vec!["a", "b", "c", "*"], 0..4), any::<bool>()).prop_filter_map(
+        "a pattern has at least one segment",
+        |(mut segs, tail)| {
+            if tail {
+                segs.push(">");
+            }
+            (!segs.is_empty()).then(|| Pattern::new(segs.join(".")).ok()).flatten()
+        },
+    )
+}
+
+fn topic_strategy() -> impl Strategy<Value = Topic> {
+    segments(vec!["a", "b", "c"], 1..5).prop_filter_map("valid", |s| Topic::new(s.join(".")).ok())
+}
+
+fn receivers(subs: &mut [(Pattern, Option<Subscription>)]) -> Vec<usize> {
+    subs.iter_mut()
+        .enumerate()
+        .filter_map(|(i, (_, sub))| {
+            let sub = sub.as_mut()?;
+            let mut got = 0;
+            while sub.try_recv().is_some() {
+                got += 1;
+            }
+            assert!(got <= 1, "subscription {i} received {got} copies");
+            (got == 1).then_some(i)
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn trie_routes_like_the_matcher(
+        patterns in prop::collection::vec(pattern_strategy(), 1..40),
+        topics in prop::collection::vec(topic_strategy(), 1..20),
+        removals in prop::collection::vec(any::<prop::sample::Index>(), 0..20),
+    ) {
+        let bus = EventBus::new();
+        let mut subs: Vec<(Pattern, Option<Subscription>)> = patterns
+            .into_iter()
+            .map(|p| {
+                let sub = bus.subscribe(p.clone(), SubscribeOptions::new()).unwrap();
+                (p, Some(sub))
+            })
+            .collect();
+        for round in 0..2 {
+            if round == 1 {
+                for index in &removals {
+                    let i = index.index(subs.len());
+                    subs[i].1 = None;
+                }
+            }
+            for topic in &topics {
+                let expected: Vec<usize> = subs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (p, sub))| sub.is_some() && p.matches(topic))
+                    .map(|(i, _)| i)
+                    .collect();
+                let delivered = bus.publish(Event::builder(topic.clone()).build());
+                prop_assert_eq!(delivered, expected.len());
+                prop_assert_eq!(receivers(&mut subs), expected);
+            }
+        }
+    }
+}

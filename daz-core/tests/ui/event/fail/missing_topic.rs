@@ -1,0 +1,4 @@
+#[derive(serde::Serialize, serde::Deserialize, daz_core::Event)]
+struct Chat;
+
+fn main() {}

@@ -1,0 +1,5 @@
+#[derive(daz_core::Event)]
+#[event(topic = "demo.plain")]
+struct Plain;
+
+fn main() {}

@@ -1,0 +1,5 @@
+#[derive(serde::Serialize, serde::Deserialize, daz_core::Event)]
+#[event(topic = "chat", priority = "high")]
+struct Chat;
+
+fn main() {}
