@@ -1,2 +1,123 @@
-//! Shared helpers for the daz benchmarks: timing, percentiles and the
-//! printed report. The benchmarks themselves are in `benches/`.
+//! Shared helpers for the daz benchmarks: command-line options, timing,
+//! percentiles and the printed comparison. The benchmarks are in `benches/`;
+//! each runs the daz path and its raw baseline in the same process and
+//! prints the ratio, since ratios are stable where absolute figures are not.
+
+use std::time::Duration;
+
+/// Options every benchmark accepts after `--`: `--events N` (default given
+/// by the benchmark), `--quick` (a tenth of the events, for smoke runs) and
+/// `--only NAME` (one measurement).
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Events (or round trips) per measurement.
+    pub events: u64,
+    /// `--only NAME`: run just the measurement called `NAME`.
+    pub only: Option<&'static str>,
+}
+
+impl Options {
+    /// Reads the options from the process arguments. Unknown arguments
+    /// (such as the `--bench` cargo passes) are ignored.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the bad value of `--events`.
+    pub fn from_args(default_events: u64, names: &[&'static str]) -> Result<Self, String> {
+        let mut events = default_events;
+        let mut only = None;
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => events = (default_events / 10).max(1),
+                "--events" => {
+                    let value = args.next().ok_or("--events needs a number")?;
+                    events = value
+                        .parse()
+                        .map_err(|_| format!("--events {value:?} is not a whole number"))?;
+                    if events == 0 {
+                        return Err("--events must be at least 1".into());
+                    }
+                }
+                "--only" => {
+                    let value = args.next().ok_or("--only needs a name")?;
+                    let name = names.iter().find(|n| **n == value).ok_or_else(|| {
+                        format!("--only {value:?}: choose one of {}", names.join(", "))
+                    })?;
+                    only = Some(*name);
+                }
+                _ => {}
+            }
+        }
+        Ok(Self { events, only })
+    }
+
+    /// Whether the measurement `name` should run.
+    #[must_use]
+    pub fn runs(&self, name: &str) -> bool {
+        self.only.is_none_or(|only| only == name)
+    }
+}
+
+/// A rate in events per second.
+#[must_use]
+pub fn per_second(count: u64, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64().max(f64::MIN_POSITIVE)
+}
+
+/// Formats a rate with an M/k suffix.
+#[must_use]
+pub fn rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{:.2} M/s", per_second / 1e6)
+    } else {
+        format!("{:.1} k/s", per_second / 1e3)
+    }
+}
+
+/// The `p`th percentile (0–100) of `sorted`, nearest-rank.
+#[must_use]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a rank in 1..=len, clamped"
+)]
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p / 100.0 * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Prints one comparison line: the daz figure, the baseline, their ratio
+/// and whether the target holds.
+pub fn compare(name: &str, daz: &str, baseline: &str, ratio: f64, target: &str, met: bool) {
+    let verdict = if met { "met" } else { "MISSED" };
+    println!(
+        "{name:<44} daz {daz:>12}  baseline {baseline:>12}  ratio {ratio:>6.2}  target {target} ({verdict})"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<Duration> = (1..=100).map(Duration::from_micros).collect();
+        assert_eq!(percentile(&v, 50.0), Duration::from_micros(50));
+        assert_eq!(percentile(&v, 99.0), Duration::from_micros(99));
+        assert_eq!(percentile(&v, 100.0), Duration::from_micros(100));
+        assert_eq!(percentile(&[], 50.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn rates_format_with_units() {
+        assert_eq!(
+            rate(per_second(3_000_000, Duration::from_secs(1))),
+            "3.00 M/s"
+        );
+        assert_eq!(rate(1500.0), "1.5 k/s");
+    }
+}

@@ -22,6 +22,7 @@ pub use subscriber::SubscriptionId;
 pub use subscription::Subscription;
 
 use config::zero_capacity;
+use mailbox::Receiver;
 use registry::Registry;
 use stats::{Counters, bump};
 use subscriber::{Delivery, Subscriber};
@@ -178,20 +179,15 @@ impl EventBus {
         options: SubscribeOptions,
         inbox: Option<Arc<str>>,
         default_capacity: usize,
-    ) -> Result<Arc<Subscriber>> {
+    ) -> Result<(Arc<Subscriber>, Receiver)> {
         let capacity = options.capacity.unwrap_or(default_capacity);
         if capacity == 0 {
             return Err(zero_capacity("SubscribeOptions::capacity".to_owned()));
         }
         let id = SubscriptionId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let owner = options.owner.or_else(|| inbox.clone());
-        Ok(Arc::new(Subscriber::new(
-            id,
-            owner,
-            inbox,
-            options.rooms,
-            capacity,
-        )))
+        let (sub, receiver) = Subscriber::new(id, owner, inbox, options.rooms, capacity);
+        Ok((Arc::new(sub), receiver))
     }
 
     /// Subscribes to every event whose topic matches `pattern`.
@@ -201,9 +197,9 @@ impl EventBus {
     /// [`Error::InvalidConfig`] if `options` set a capacity of zero.
     pub fn subscribe(&self, pattern: Pattern, options: SubscribeOptions) -> Result<Subscription> {
         let capacity = self.inner.config.capacity_for(&pattern);
-        let sub = self.new_subscriber(options, None, capacity)?;
+        let (sub, receiver) = self.new_subscriber(options, None, capacity)?;
         self.write().insert(Arc::clone(&sub), Some(pattern))?;
-        Ok(Subscription::new(self.clone(), sub))
+        Ok(Subscription::new(self.clone(), sub, receiver))
     }
 
     /// Opens the inbox `name`: a subscription that receives what is
@@ -219,9 +215,9 @@ impl EventBus {
         let capacity = options
             .capacity
             .unwrap_or(self.inner.config.default_capacity);
-        let sub = self.new_subscriber(options, Some(name.into()), capacity)?;
+        let (sub, receiver) = self.new_subscriber(options, Some(name.into()), capacity)?;
         self.write().insert(Arc::clone(&sub), None)?;
-        Ok(Subscription::new(self.clone(), sub))
+        Ok(Subscription::new(self.clone(), sub, receiver))
     }
 
     /// Delivers `event` to every subscription whose pattern matches its
@@ -254,7 +250,7 @@ impl EventBus {
         let event = if event.target() == Some(target) {
             event
         } else {
-            event.to_builder().target(target).build()
+            event.with_target(target)
         };
         self.deliver_to(target, &event)?;
         bump(&self.inner.counters.sent, 1);
@@ -300,12 +296,11 @@ impl EventBus {
     /// [`send`](Self::send); [`Error::RequestTimeout`] when no reply came.
     pub async fn request(&self, target: &str, event: Event, timeout: Duration) -> Result<Event> {
         let correlation = EventId::next();
-        let event = event
-            .to_builder()
-            .target(target)
-            .correlation_id(correlation)
-            .reply_to(Arc::clone(&self.inner.reply_to))
-            .build();
+        let reply_to = Arc::clone(&self.inner.reply_to);
+        let event = event.rerouted(|route| {
+            route.set_target(Some(target.into()));
+            route.set_correlation(correlation, Some(reply_to));
+        });
         let (tx, rx) = oneshot::channel();
         self.inner.pending.insert(correlation, tx);
         let _pending = PendingGuard {
@@ -341,10 +336,10 @@ impl EventBus {
                 topic: request.topic().to_string(),
             });
         };
-        let mut reply = reply.to_builder().correlation_id(correlation);
-        if let Some(source) = request.source() {
-            reply = reply.target(source);
-        }
+        let reply = reply.rerouted(|route| {
+            route.set_target(request.source().map(Into::into));
+            route.set_correlation(correlation, None);
+        });
         let expired = || {
             bump(&self.inner.counters.late_replies, 1);
             Error::RequestExpired {
@@ -352,7 +347,7 @@ impl EventBus {
             }
         };
         match self.inner.pending.remove(&correlation) {
-            Some((_, waiting)) => waiting.send(reply.build()).map_err(|_| expired()),
+            Some((_, waiting)) => waiting.send(reply).map_err(|_| expired()),
             None => Err(expired()),
         }
     }

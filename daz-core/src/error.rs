@@ -119,7 +119,9 @@ pub enum Error {
     },
 
     /// A reply was given to an event that was not a request.
-    #[error("event {topic} is not a request (it has no correlation id), so it cannot be replied to")]
+    #[error(
+        "event {topic} is not a request (it has no correlation id), so it cannot be replied to"
+    )]
     NotARequest {
         /// Topic of the event replied to.
         topic: String,
@@ -127,7 +129,9 @@ pub enum Error {
 
     /// A reply arrived after its request timed out (or was answered already);
     /// it was counted and dropped.
-    #[error("the request this reply answers ({correlation_id}) has timed out or was answered already")]
+    #[error(
+        "the request this reply answers ({correlation_id}) has timed out or was answered already"
+    )]
     RequestExpired {
         /// Correlation id of the request.
         correlation_id: String,

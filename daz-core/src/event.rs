@@ -3,20 +3,23 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{EventId, EventPayload, Payload, Result, Topic};
+use crate::payload::{self, Body, Empty, Json, PayloadRef, Typed};
+use crate::{EventId, EventPayload, Result, Topic};
 
 /// Delivery priority. Each mailbox has two lanes: [`High`](Priority::High)
 /// events are taken before everything else; [`Normal`](Priority::Normal) and
 /// [`Low`](Priority::Low) share the second lane in publish order, and a `Low`
 /// event is only accepted while the mailbox is less than three quarters full,
 /// so low-priority traffic never crowds out the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// Dropped first when a mailbox fills.
@@ -28,32 +31,72 @@ pub enum Priority {
     High,
 }
 
+/// What every event has, stored with the payload in one allocation.
 #[derive(Clone)]
-struct Envelope {
+struct Head {
     id: EventId,
     topic: Topic,
     source: Option<Arc<str>>,
+    room: Option<Arc<str>>,
+    /// Nanoseconds since the Unix epoch (8 bytes, where `SystemTime` takes 16).
+    timestamp: u64,
+    priority: Priority,
+    loggable: bool,
+    #[allow(
+        clippy::box_collection,
+        reason = "8 bytes in every event instead of 24; most events have no tags"
+    )]
+    tags: Option<Box<BTreeMap<String, String>>>,
+}
+
+/// Where a sent event or a request goes, and where its reply goes: kept
+/// beside the shared body, so the bus can address an event without copying
+/// its payload.
+#[derive(Clone, Default)]
+pub(crate) struct Route {
     target: Option<Arc<str>>,
     correlation_id: Option<EventId>,
     reply_to: Option<Arc<str>>,
-    room: Option<Arc<str>>,
-    timestamp: SystemTime,
-    priority: Priority,
-    tags: BTreeMap<String, String>,
-    loggable: bool,
 }
 
-#[derive(Clone)]
-struct Inner {
-    envelope: Envelope,
-    payload: Payload,
+impl Head {
+    fn new(topic: Topic) -> Self {
+        Self {
+            id: EventId::next(),
+            topic,
+            source: None,
+            room: None,
+            timestamp: unix_nanos(SystemTime::now()),
+            priority: Priority::Normal,
+            loggable: true,
+            tags: None,
+        }
+    }
 }
+
+struct Inner<P: ?Sized> {
+    head: Head,
+    payload: P,
+}
+
+fn unix_nanos(time: SystemTime) -> u64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => d
+            .as_secs()
+            .saturating_mul(1_000_000_000)
+            .saturating_add(u64::from(d.subsec_nanos())),
+        Err(_) => 0,
+    }
+}
+
+static NO_TAGS: BTreeMap<String, String> = BTreeMap::new();
 
 /// An envelope (id, topic, source, target, correlation, room, time,
 /// priority, tags) and a [`Payload`].
 ///
-/// Cloning an event is a reference count: every subscriber of a publish
-/// shares one allocation and the publisher's typed value.
+/// The envelope and the payload live in one allocation; cloning an event
+/// is a reference count, so every subscriber of a publish shares the
+/// publisher's typed value.
 ///
 /// # Examples
 ///
@@ -71,57 +114,57 @@ struct Inner {
 ///
 /// // The same payload from a remote peer, as JSON, reads the same way.
 /// let remote = Event::builder(Topic::new("demo.greeting")?)
-///     .json(serde_json::json!({ "text": "hi" }))
 ///     .room("lobby")
 ///     .priority(Priority::High)
-///     .build();
+///     .json(serde_json::json!({ "text": "hi" }));
 /// assert_eq!(remote.payload::<Greeting>()?.text, "hi");
 /// assert_eq!(remote.room(), Some("lobby"));
 /// # Ok::<(), daz_core::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct Event(Arc<Inner>);
+pub struct Event {
+    body: Arc<Inner<dyn Body>>,
+    route: Option<Arc<Route>>,
+}
 
 impl Event {
     /// An event carrying `payload`, under the payload type's topic.
     #[must_use]
     pub fn new<T: EventPayload>(payload: T) -> Self {
-        Self::builder(T::TOPIC).payload(payload).build()
-    }
-
-    /// A builder for an event under `topic`, with no payload yet.
-    pub fn builder(topic: Topic) -> EventBuilder {
-        EventBuilder {
-            envelope: Envelope {
-                id: EventId::next(),
-                topic,
-                source: None,
-                target: None,
-                correlation_id: None,
-                reply_to: None,
-                room: None,
-                timestamp: SystemTime::now(),
-                priority: Priority::Normal,
-                tags: BTreeMap::new(),
-                loggable: true,
-            },
-            payload: Payload::empty(),
+        Self {
+            body: Arc::new(Inner {
+                head: Head::new(T::TOPIC),
+                payload: Typed(payload),
+            }),
+            route: None,
         }
     }
 
-    /// The payload as `T`: the shared value itself when the event is typed,
-    /// or `T` deserialized from JSON when it came from elsewhere.
+    /// A builder for an event under `topic`; finish it with
+    /// [`payload`](EventBuilder::payload), [`json`](EventBuilder::json) or
+    /// [`build`](EventBuilder::build) (no payload).
+    pub fn builder(topic: Topic) -> EventBuilder {
+        EventBuilder {
+            head: Head::new(topic),
+            route: Route::default(),
+        }
+    }
+
+    /// The payload as `T`: the publisher's value itself, borrowed, when the
+    /// event is typed; or `T` deserialized from JSON when it came from
+    /// elsewhere. An event without payload reads as JSON `null` (so as `()`
+    /// or `None`).
     ///
     /// # Errors
     ///
     /// [`Error::PayloadType`](crate::Error::PayloadType) if the event holds a
     /// typed value of another type; [`Error::PayloadDecode`](crate::Error::PayloadDecode)
     /// if its JSON does not deserialize into `T`.
-    pub fn payload<T>(&self) -> Result<Arc<T>>
+    pub fn payload<T>(&self) -> Result<PayloadRef<'_, T>>
     where
-        T: DeserializeOwned + Send + Sync + 'static,
+        T: DeserializeOwned + 'static,
     {
-        self.0.payload.get(self.topic())
+        payload::read(&self.body.payload, self.topic())
     }
 
     /// The payload as JSON, serializing a typed value.
@@ -131,210 +174,271 @@ impl Event {
     /// [`Error::PayloadEncode`](crate::Error::PayloadEncode) if the typed
     /// value's `Serialize` implementation fails.
     pub fn payload_json(&self) -> Result<Value> {
-        self.0.payload.to_json(self.topic())
+        self.body
+            .payload
+            .to_json()
+            .map_err(|e| crate::Error::PayloadEncode {
+                topic: self.topic().to_string(),
+                type_name: self.body.payload.type_name(),
+                source: Box::new(e),
+            })
     }
 
-    /// The raw payload.
+    /// The JSON payload, when the event came as JSON.
     #[must_use]
-    pub fn raw_payload(&self) -> &Payload {
-        &self.0.payload
+    pub fn json_payload(&self) -> Option<&Value> {
+        self.body.payload.json()
+    }
+
+    /// Whether the payload is a typed in-process value.
+    #[must_use]
+    pub fn is_typed(&self) -> bool {
+        self.body.payload.typed().is_some()
+    }
+
+    /// The Rust type name of a typed payload, `"json"` or `"empty"`.
+    #[must_use]
+    pub fn payload_type_name(&self) -> &'static str {
+        self.body.payload.type_name()
     }
 
     /// Unique id of this event.
     #[must_use]
     pub fn id(&self) -> EventId {
-        self.0.envelope.id
+        self.body.head.id
     }
 
     /// The topic the event is published under.
     #[must_use]
     pub fn topic(&self) -> &Topic {
-        &self.0.envelope.topic
+        &self.body.head.topic
     }
 
     /// The module (or peer) that produced the event.
     #[must_use]
     pub fn source(&self) -> Option<&str> {
-        self.0.envelope.source.as_deref()
+        self.body.head.source.as_deref()
     }
 
     /// The module the event is addressed to, for sends and requests.
     #[must_use]
     pub fn target(&self) -> Option<&str> {
-        self.0.envelope.target.as_deref()
+        self.route.as_ref()?.target.as_deref()
     }
 
     /// Correlation id: set on requests and copied onto their replies.
     #[must_use]
     pub fn correlation_id(&self) -> Option<EventId> {
-        self.0.envelope.correlation_id
+        self.route.as_ref()?.correlation_id
     }
 
     /// Where the reply to a request goes (the requesting bus or peer).
     #[must_use]
     pub fn reply_to(&self) -> Option<&str> {
-        self.0.envelope.reply_to.as_deref()
+        self.route.as_ref()?.reply_to.as_deref()
     }
 
     /// The CyTube channel the event belongs to, if any.
     #[must_use]
     pub fn room(&self) -> Option<&str> {
-        self.0.envelope.room.as_deref()
+        self.body.head.room.as_deref()
     }
 
-    /// When the event was built.
+    /// When the event was built (nanosecond precision; times before 1970
+    /// read as the epoch).
     #[must_use]
     pub fn timestamp(&self) -> SystemTime {
-        self.0.envelope.timestamp
+        UNIX_EPOCH + Duration::from_nanos(self.body.head.timestamp)
     }
 
     /// Delivery priority.
     #[must_use]
     pub fn priority(&self) -> Priority {
-        self.0.envelope.priority
+        self.body.head.priority
     }
 
     /// Free-form tags.
     #[must_use]
     pub fn tags(&self) -> &BTreeMap<String, String> {
-        &self.0.envelope.tags
+        self.body.head.tags.as_deref().unwrap_or(&NO_TAGS)
     }
 
     /// Whether loggers should record this event (default `true`).
     #[must_use]
     pub fn is_loggable(&self) -> bool {
-        self.0.envelope.loggable
+        self.body.head.loggable
     }
 
-    /// A builder holding a copy of this event's envelope and payload, with
-    /// the same id; change what you need and build a new event.
-    pub fn to_builder(&self) -> EventBuilder {
-        EventBuilder {
-            envelope: self.0.envelope.clone(),
-            payload: self.0.payload.clone(),
+    /// The same event (same id and shared payload) addressed to `target`.
+    #[must_use]
+    pub fn with_target(&self, target: impl Into<Arc<str>>) -> Self {
+        let target = target.into();
+        self.rerouted(|route| route.target = Some(target))
+    }
+
+    /// The same event with its route changed by `change`; the payload is
+    /// shared, not copied.
+    pub(crate) fn rerouted(&self, change: impl FnOnce(&mut Route)) -> Self {
+        let mut route = self.route.as_deref().cloned().unwrap_or_default();
+        change(&mut route);
+        Self {
+            body: Arc::clone(&self.body),
+            route: Some(Arc::new(route)),
+        }
+    }
+}
+
+impl Route {
+    pub(crate) fn set_target(&mut self, target: Option<Arc<str>>) {
+        self.target = target;
+    }
+
+    pub(crate) fn set_correlation(&mut self, id: EventId, reply_to: Option<Arc<str>>) {
+        self.correlation_id = Some(id);
+        if reply_to.is_some() {
+            self.reply_to = reply_to;
         }
     }
 }
 
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = &self.0.envelope;
+        let h = &self.body.head;
         f.debug_struct("Event")
-            .field("id", &e.id)
-            .field("topic", &e.topic.as_str())
-            .field("source", &e.source)
-            .field("target", &e.target)
-            .field("correlation_id", &e.correlation_id)
-            .field("room", &e.room)
-            .field("priority", &e.priority)
-            .field("payload", &self.0.payload.type_name())
+            .field("id", &h.id)
+            .field("topic", &h.topic.as_str())
+            .field("source", &h.source)
+            .field("target", &self.target())
+            .field("correlation_id", &self.correlation_id())
+            .field("room", &h.room)
+            .field("priority", &h.priority)
+            .field("payload", &self.payload_type_name())
             .finish_non_exhaustive()
     }
 }
 
-/// Builds an [`Event`]; see [`Event::builder`]. Every setter is optional.
+/// Builds an [`Event`]; see [`Event::builder`]. Every setter is optional;
+/// finish with [`payload`](Self::payload), [`json`](Self::json) or
+/// [`build`](Self::build).
 #[must_use]
 #[derive(Clone)]
 pub struct EventBuilder {
-    envelope: Envelope,
-    payload: Payload,
+    head: Head,
+    route: Route,
 }
 
 impl EventBuilder {
-    /// Sets a typed payload (default: none).
-    pub fn payload<T>(mut self, payload: T) -> Self
+    fn finish(route: Route, body: Arc<Inner<dyn Body>>) -> Event {
+        let routed =
+            route.target.is_some() || route.correlation_id.is_some() || route.reply_to.is_some();
+        Event {
+            body,
+            route: routed.then(|| Arc::new(route)),
+        }
+    }
+
+    /// Builds the event with a typed payload, shared with every subscriber.
+    pub fn payload<T>(self, payload: T) -> Event
     where
-        T: Serialize + DeserializeOwned + Send + Sync + 'static,
+        T: Serialize + Send + Sync + 'static,
     {
-        self.payload = Payload::typed(payload);
-        self
+        let Self { head, route } = self;
+        Self::finish(
+            route,
+            Arc::new(Inner {
+                head,
+                payload: Typed(payload),
+            }),
+        )
     }
 
-    /// Sets a JSON payload (default: none).
-    pub fn json(mut self, payload: Value) -> Self {
-        self.payload = Payload::json(payload);
-        self
+    /// Builds the event with a JSON payload.
+    pub fn json(self, payload: Value) -> Event {
+        let Self { head, route } = self;
+        Self::finish(
+            route,
+            Arc::new(Inner {
+                head,
+                payload: Json(payload),
+            }),
+        )
     }
 
-    /// Sets an already-built payload.
-    pub fn raw_payload(mut self, payload: Payload) -> Self {
-        self.payload = payload;
-        self
+    /// Builds the event without payload.
+    pub fn build(self) -> Event {
+        let Self { head, route } = self;
+        Self::finish(
+            route,
+            Arc::new(Inner {
+                head,
+                payload: Empty,
+            }),
+        )
     }
 
     /// Sets the topic.
     pub fn topic(mut self, topic: Topic) -> Self {
-        self.envelope.topic = topic;
+        self.head.topic = topic;
         self
     }
 
     /// Sets the producing module (default: none; the runtime fills it in).
     pub fn source(mut self, source: impl Into<Arc<str>>) -> Self {
-        self.envelope.source = Some(source.into());
+        self.head.source = Some(source.into());
         self
     }
 
     /// Sets the addressed module (default: none; `send` and `request` set it).
     pub fn target(mut self, target: impl Into<Arc<str>>) -> Self {
-        self.envelope.target = Some(target.into());
+        self.route.set_target(Some(target.into()));
         self
     }
 
     /// Sets the CyTube channel (default: none, meaning not room-specific).
     pub fn room(mut self, room: impl Into<Arc<str>>) -> Self {
-        self.envelope.room = Some(room.into());
+        self.head.room = Some(room.into());
         self
     }
 
     /// Sets the priority (default [`Priority::Normal`]).
     pub fn priority(mut self, priority: Priority) -> Self {
-        self.envelope.priority = priority;
+        self.head.priority = priority;
         self
     }
 
     /// Adds a tag (default: no tags).
     pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.envelope.tags.insert(key.into(), value.into());
+        self.head
+            .tags
+            .get_or_insert_with(Box::default)
+            .insert(key.into(), value.into());
         self
     }
 
     /// Sets whether loggers record the event (default `true`).
     pub fn loggable(mut self, loggable: bool) -> Self {
-        self.envelope.loggable = loggable;
+        self.head.loggable = loggable;
         self
     }
 
-    /// Sets the correlation id (default: none; `request` sets it).
-    pub fn correlation_id(mut self, id: EventId) -> Self {
-        self.envelope.correlation_id = Some(id);
-        self
-    }
-
-    /// Sets where replies go (default: none; `request` sets it).
-    pub fn reply_to(mut self, reply_to: impl Into<Arc<str>>) -> Self {
-        self.envelope.reply_to = Some(reply_to.into());
+    /// Sets the correlation id and where replies go (default: none;
+    /// `request` sets them). For transports carrying requests between
+    /// processes.
+    pub fn correlation(mut self, id: EventId, reply_to: impl Into<Arc<str>>) -> Self {
+        self.route.set_correlation(id, Some(reply_to.into()));
         self
     }
 
     /// Sets the id (default: a fresh [`EventId`]); for transports that carry
     /// an event from another process.
     pub fn id(mut self, id: EventId) -> Self {
-        self.envelope.id = id;
+        self.head.id = id;
         self
     }
 
     /// Sets the timestamp (default: when the builder was made).
     pub fn timestamp(mut self, timestamp: SystemTime) -> Self {
-        self.envelope.timestamp = timestamp;
+        self.head.timestamp = unix_nanos(timestamp);
         self
-    }
-
-    /// Builds the event. Cannot fail: the topic was validated when made.
-    #[must_use]
-    pub fn build(self) -> Event {
-        Event(Arc::new(Inner {
-            envelope: self.envelope,
-            payload: self.payload,
-        }))
     }
 }

@@ -72,7 +72,9 @@ impl fmt::Display for TopicRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Self::Empty => f.write_str("it is empty"),
-            Self::TooLong { len } => write!(f, "it is {len} bytes long; the limit is {MAX_TOPIC_LEN}"),
+            Self::TooLong { len } => {
+                write!(f, "it is {len} bytes long; the limit is {MAX_TOPIC_LEN}")
+            }
             Self::EmptySegment { segment } => write!(
                 f,
                 "segment {segment} is empty; segments are separated by single dots"

@@ -67,7 +67,7 @@ pub use event::{Event, EventBuilder, Priority};
 pub use grammar::{MAX_TOPIC_LEN, TopicRule};
 pub use id::EventId;
 pub use pattern::Pattern;
-pub use payload::{EventPayload, Payload};
+pub use payload::{EventPayload, PayloadRef};
 pub use topic::Topic;
 
 /// Derives [`EventPayload`] for a payload type: `#[event(topic = "...")]`

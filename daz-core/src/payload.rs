@@ -1,8 +1,9 @@
-//! [`Payload`] and the [`EventPayload`] trait.
+//! Payloads: the [`EventPayload`] trait, the type-erased body an event
+//! carries, and [`PayloadRef`], what reading one gives back.
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
+use std::ops::Deref;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -34,152 +35,150 @@ pub trait EventPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
     const TOPIC: Topic;
 }
 
-type ToJson = fn(&(dyn Any + Send + Sync)) -> serde_json::Result<Value>;
-
-/// What an [`Event`](crate::Event) carries.
-///
-/// In-process the payload is the publisher's typed value behind an `Arc`:
-/// every subscriber shares it and nothing is serialized. From a remote peer
-/// or a config-driven source it is JSON. [`Event::payload`](crate::Event::payload)
-/// reads either as the type asked for.
-#[derive(Clone)]
-pub struct Payload(Repr);
-
-#[derive(Clone)]
-enum Repr {
-    Empty,
-    Typed {
-        value: Arc<dyn Any + Send + Sync>,
-        type_name: &'static str,
-        to_json: ToJson,
-    },
-    Json(Arc<Value>),
+/// A payload with its type erased: stored inline in the event's one
+/// allocation.
+pub(crate) trait Body: Send + Sync + 'static {
+    /// The typed value, for in-process payloads.
+    fn typed(&self) -> Option<&(dyn Any + Send + Sync)>;
+    /// The JSON value, for payloads from elsewhere.
+    fn json(&self) -> Option<&Value>;
+    fn to_json(&self) -> serde_json::Result<Value>;
+    fn type_name(&self) -> &'static str;
 }
 
-fn to_json<T: Serialize + 'static>(value: &(dyn Any + Send + Sync)) -> serde_json::Result<Value> {
-    match value.downcast_ref::<T>() {
-        Some(v) => serde_json::to_value(v),
-        None => Err(serde::ser::Error::custom("payload type mismatch")),
+pub(crate) struct Typed<T>(pub(crate) T);
+
+pub(crate) struct Json(pub(crate) Value);
+
+pub(crate) struct Empty;
+
+impl<T: Serialize + Send + Sync + 'static> Body for Typed<T> {
+    fn typed(&self) -> Option<&(dyn Any + Send + Sync)> {
+        Some(&self.0)
+    }
+
+    fn json(&self) -> Option<&Value> {
+        None
+    }
+
+    fn to_json(&self) -> serde_json::Result<Value> {
+        serde_json::to_value(&self.0)
+    }
+
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<T>()
     }
 }
 
-impl Payload {
-    /// No payload; reads as JSON `null` (so as `()` or any `Option`).
-    #[must_use]
-    pub const fn empty() -> Self {
-        Self(Repr::Empty)
+impl Body for Json {
+    fn typed(&self) -> Option<&(dyn Any + Send + Sync)> {
+        None
     }
 
-    /// A typed value, shared by `Arc` with every subscriber.
-    #[must_use]
-    pub fn typed<T>(value: T) -> Self
-    where
-        T: Serialize + DeserializeOwned + Send + Sync + 'static,
-    {
-        Self::shared(Arc::new(value))
+    fn json(&self) -> Option<&Value> {
+        Some(&self.0)
     }
 
-    /// A typed value already behind an `Arc`.
-    #[must_use]
-    pub fn shared<T>(value: Arc<T>) -> Self
-    where
-        T: Serialize + DeserializeOwned + Send + Sync + 'static,
-    {
-        Self(Repr::Typed {
-            value,
-            type_name: std::any::type_name::<T>(),
-            to_json: to_json::<T>,
-        })
+    fn to_json(&self) -> serde_json::Result<Value> {
+        Ok(self.0.clone())
     }
 
-    /// A JSON value (from a remote peer, a config file, a script).
-    #[must_use]
-    pub fn json(value: Value) -> Self {
-        Self(Repr::Json(Arc::new(value)))
+    fn type_name(&self) -> &'static str {
+        "json"
+    }
+}
+
+impl Body for Empty {
+    fn typed(&self) -> Option<&(dyn Any + Send + Sync)> {
+        None
     }
 
-    /// Whether this payload is a typed in-process value.
-    #[must_use]
-    pub fn is_typed(&self) -> bool {
-        matches!(self.0, Repr::Typed { .. })
+    fn json(&self) -> Option<&Value> {
+        None
     }
 
-    /// The Rust type name of a typed payload, `"json"` or `"empty"`.
-    #[must_use]
-    pub fn type_name(&self) -> &'static str {
-        match &self.0 {
-            Repr::Empty => "empty",
-            Repr::Typed { type_name, .. } => type_name,
-            Repr::Json(_) => "json",
-        }
+    fn to_json(&self) -> serde_json::Result<Value> {
+        Ok(Value::Null)
     }
 
-    /// The JSON value, when the payload is JSON.
-    #[must_use]
-    pub fn as_json(&self) -> Option<&Value> {
-        match &self.0 {
-            Repr::Json(v) => Some(v),
-            _ => None,
-        }
+    fn type_name(&self) -> &'static str {
+        "empty"
     }
+}
 
-    pub(crate) fn get<T>(&self, topic: &Topic) -> crate::Result<Arc<T>>
-    where
-        T: DeserializeOwned + Send + Sync + 'static,
-    {
-        let decode = |value: &Value| {
-            T::deserialize(value)
-                .map(Arc::new)
-                .map_err(|e| crate::Error::PayloadDecode {
-                    topic: topic.to_string(),
-                    expected: std::any::type_name::<T>(),
-                    source: Box::new(e),
-                })
-        };
-        match &self.0 {
-            Repr::Empty => decode(&Value::Null),
-            Repr::Json(value) => decode(value),
-            Repr::Typed {
-                value, type_name, ..
-            } => Arc::clone(value)
-                .downcast::<T>()
-                .map_err(|_| crate::Error::PayloadType {
-                    topic: topic.to_string(),
-                    expected: std::any::type_name::<T>(),
-                    found: type_name,
-                }),
-        }
-    }
-
-    pub(crate) fn to_json(&self, topic: &Topic) -> crate::Result<Value> {
-        match &self.0 {
-            Repr::Empty => Ok(Value::Null),
-            Repr::Json(value) => Ok(Value::clone(value)),
-            Repr::Typed {
-                value,
-                type_name,
-                to_json,
-            } => to_json(value.as_ref()).map_err(|e| crate::Error::PayloadEncode {
+/// Reads `body` as `T`: borrowed when it holds a `T`, deserialized when it
+/// is JSON (an empty body reads as JSON `null`).
+pub(crate) fn read<'a, T>(body: &'a dyn Body, topic: &Topic) -> crate::Result<PayloadRef<'a, T>>
+where
+    T: DeserializeOwned + 'static,
+{
+    if let Some(value) = body.typed() {
+        return value
+            .downcast_ref::<T>()
+            .map(|v| PayloadRef(Repr::Borrowed(v)))
+            .ok_or_else(|| crate::Error::PayloadType {
                 topic: topic.to_string(),
-                type_name,
-                source: Box::new(e),
-            }),
+                expected: std::any::type_name::<T>(),
+                found: body.type_name(),
+            });
+    }
+    let decoded = match body.json() {
+        Some(value) => T::deserialize(value),
+        None => T::deserialize(&Value::Null),
+    };
+    decoded
+        .map(|v| PayloadRef(Repr::Owned(v)))
+        .map_err(|e| crate::Error::PayloadDecode {
+            topic: topic.to_string(),
+            expected: std::any::type_name::<T>(),
+            source: Box::new(e),
+        })
+}
+
+/// A payload read as `T` by [`Event::payload`](crate::Event::payload):
+/// the publisher's value itself (borrowed from the event, no copy) when the
+/// event is typed, or a `T` deserialized from JSON. Dereferences to `T`.
+pub struct PayloadRef<'a, T>(Repr<'a, T>);
+
+enum Repr<'a, T> {
+    Borrowed(&'a T),
+    Owned(T),
+}
+
+impl<T> PayloadRef<'_, T> {
+    /// Whether the value is borrowed from a typed event (`false` when it
+    /// was deserialized from JSON).
+    #[must_use]
+    pub fn is_borrowed(&self) -> bool {
+        matches!(self.0, Repr::Borrowed(_))
+    }
+
+    /// The value, cloned if borrowed.
+    #[must_use]
+    pub fn into_owned(self) -> T
+    where
+        T: Clone,
+    {
+        match self.0 {
+            Repr::Borrowed(v) => v.clone(),
+            Repr::Owned(v) => v,
         }
     }
 }
 
-impl Default for Payload {
-    fn default() -> Self {
-        Self::empty()
-    }
-}
+impl<T> Deref for PayloadRef<'_, T> {
+    type Target = T;
 
-impl fmt::Debug for Payload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn deref(&self) -> &T {
         match &self.0 {
-            Repr::Empty => f.write_str("Payload::Empty"),
-            Repr::Typed { type_name, .. } => write!(f, "Payload::Typed({type_name})"),
-            Repr::Json(v) => write!(f, "Payload::Json({v})"),
+            Repr::Borrowed(v) => v,
+            Repr::Owned(v) => v,
         }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for PayloadRef<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        T::fmt(self, f)
     }
 }

@@ -1,6 +1,8 @@
 //! Publish/subscribe: ordering, priorities, drops, filters, unsubscribe,
 //! capacities and sends.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
 use std::time::Duration;
 
 use daz_core::{
@@ -22,10 +24,7 @@ fn pattern(s: &str) -> Pattern {
 }
 
 fn seq_event(t: &str, n: u64, priority: Priority) -> Event {
-    Event::builder(topic(t))
-        .payload(Seq(n))
-        .priority(priority)
-        .build()
+    Event::builder(topic(t)).priority(priority).payload(Seq(n))
 }
 
 fn drain(sub: &mut Subscription) -> Vec<u64> {
@@ -50,7 +49,10 @@ async fn one_publisher_one_subscriber_keeps_publish_order() {
     const N: u64 = 20_000;
     let bus = EventBus::new();
     let mut sub = bus
-        .subscribe(pattern("test.*"), SubscribeOptions::new().capacity(N as usize))
+        .subscribe(
+            pattern("test.*"),
+            SubscribeOptions::new().capacity(N.try_into().unwrap()),
+        )
         .unwrap();
     let publisher = bus.clone();
     let task = tokio::spawn(async move {
@@ -72,7 +74,9 @@ async fn one_publisher_one_subscriber_keeps_publish_order() {
 #[test]
 fn high_lane_is_taken_first_and_each_lane_keeps_order() {
     let bus = EventBus::new();
-    let mut sub = bus.subscribe(pattern(">"), SubscribeOptions::new()).unwrap();
+    let mut sub = bus
+        .subscribe(pattern(">"), SubscribeOptions::new())
+        .unwrap();
     let plan = [
         (1, Priority::Normal),
         (2, Priority::Low),
@@ -151,7 +155,9 @@ fn low_priority_stops_at_three_quarters_and_high_at_capacity() {
 #[test]
 fn overlapping_patterns_deliver_once() {
     let bus = EventBus::new();
-    let mut sub = bus.subscribe(pattern("a.*"), SubscribeOptions::new()).unwrap();
+    let mut sub = bus
+        .subscribe(pattern("a.*"), SubscribeOptions::new())
+        .unwrap();
     sub.add_pattern(pattern("a.>")).unwrap();
     sub.add_pattern(pattern("a.b")).unwrap();
     sub.add_pattern(pattern("a.b")).unwrap();
@@ -174,13 +180,10 @@ fn room_limited_subscribers_see_only_their_rooms() {
     let mut lobby = bus
         .subscribe(pattern("chat"), SubscribeOptions::new().rooms(["lobby"]))
         .unwrap();
-    let mut all = bus.subscribe(pattern("chat"), SubscribeOptions::new()).unwrap();
-    let in_room = |room: &str, n| {
-        Event::builder(topic("chat"))
-            .payload(Seq(n))
-            .room(room)
-            .build()
-    };
+    let mut all = bus
+        .subscribe(pattern("chat"), SubscribeOptions::new())
+        .unwrap();
+    let in_room = |room: &str, n| Event::builder(topic("chat")).room(room).payload(Seq(n));
     bus.publish(in_room("lobby", 1));
     bus.publish(in_room("movies", 2));
     bus.publish(seq_event("chat", 3, Priority::Normal));
@@ -198,7 +201,9 @@ fn room_limited_subscribers_see_only_their_rooms() {
 #[test]
 fn dropping_a_subscription_unsubscribes() {
     let bus = EventBus::new();
-    let sub = bus.subscribe(pattern("a"), SubscribeOptions::new()).unwrap();
+    let sub = bus
+        .subscribe(pattern("a"), SubscribeOptions::new())
+        .unwrap();
     assert_eq!(bus.publish(seq_event("a", 1, Priority::Normal)), 1);
     drop(sub);
     assert_eq!(bus.publish(seq_event("a", 2, Priority::Normal)), 0);
@@ -244,7 +249,12 @@ async fn unsubscribe_wakes_a_waiting_receiver() {
     let waiter = tokio::spawn(async move { sub.recv().await.is_none() });
     tokio::time::sleep(Duration::from_millis(10)).await;
     bus.unsubscribe_owner("m");
-    assert!(tokio::time::timeout(Duration::from_secs(5), waiter).await.unwrap().unwrap());
+    assert!(
+        tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .unwrap()
+            .unwrap()
+    );
 }
 
 #[test]
@@ -255,13 +265,17 @@ fn capacities_come_from_options_then_rules_then_default() {
         .capacity(pattern("cytube.>"), 9)
         .build()
         .unwrap();
-    let cap = |p: &str, opts: SubscribeOptions| bus.subscribe(pattern(p), opts).unwrap().stats().capacity;
+    let cap =
+        |p: &str, opts: SubscribeOptions| bus.subscribe(pattern(p), opts).unwrap().stats().capacity;
     assert_eq!(cap("cytube.event.chatMsg", SubscribeOptions::new()), 7);
     assert_eq!(cap("cytube.event.*", SubscribeOptions::new()), 7);
     assert_eq!(cap("cytube.send.chat", SubscribeOptions::new()), 9);
     assert_eq!(cap("cytube.>", SubscribeOptions::new()), 9);
     assert_eq!(cap(">", SubscribeOptions::new()), 50);
-    assert_eq!(cap("cytube.event.x", SubscribeOptions::new().capacity(3)), 3);
+    assert_eq!(
+        cap("cytube.event.x", SubscribeOptions::new().capacity(3)),
+        3
+    );
 }
 
 #[test]
@@ -299,7 +313,9 @@ fn sends_reach_one_inbox_and_fail_clearly() {
     let mut inbox = bus
         .inbox("economy", SubscribeOptions::new().capacity(1))
         .unwrap();
-    let mut watcher = bus.subscribe(pattern(">"), SubscribeOptions::new()).unwrap();
+    let mut watcher = bus
+        .subscribe(pattern(">"), SubscribeOptions::new())
+        .unwrap();
     bus.send("economy", seq_event("economy.give", 1, Priority::Normal))
         .unwrap();
     let got = inbox.try_recv().unwrap();
@@ -314,7 +330,8 @@ fn sends_reach_one_inbox_and_fail_clearly() {
         bus.send("nobody", seq_event("x", 0, Priority::Normal)),
         Err(Error::UnknownTarget { ref target }) if target == "nobody"
     ));
-    bus.send("economy", seq_event("x", 2, Priority::Normal)).unwrap();
+    bus.send("economy", seq_event("x", 2, Priority::Normal))
+        .unwrap();
     assert!(matches!(
         bus.send("economy", seq_event("x", 3, Priority::Normal)),
         Err(Error::MailboxFull { capacity: 1, .. })
@@ -326,7 +343,9 @@ fn sends_reach_one_inbox_and_fail_clearly() {
 #[tokio::test]
 async fn subscriptions_are_streams() {
     let bus = EventBus::new();
-    let sub = bus.subscribe(pattern("s.*"), SubscribeOptions::new()).unwrap();
+    let sub = bus
+        .subscribe(pattern("s.*"), SubscribeOptions::new())
+        .unwrap();
     for n in 0..5 {
         bus.publish(seq_event("s.x", n, Priority::Normal));
     }

@@ -1,5 +1,7 @@
 //! Request/response: correlation, timeouts, late replies, failures.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
 use std::time::Duration;
 
 use daz_core::{Error, Event, EventBus, SubscribeOptions, Topic};
@@ -12,6 +14,7 @@ struct Double(u64);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_each_get_their_own_reply() {
     const N: u64 = 200;
+    const N_USIZE: usize = 200;
     let bus = EventBus::new();
     let mut inbox = bus.inbox("doubler", SubscribeOptions::new()).unwrap();
     let responder = bus.clone();
@@ -19,12 +22,14 @@ async fn concurrent_requests_each_get_their_own_reply() {
     // back in a different order from the requests.
     let server = tokio::spawn(async move {
         let mut held = Vec::new();
-        while held.len() < N as usize {
+        while held.len() < N_USIZE {
             held.push(inbox.recv().await.unwrap());
         }
         for request in held.into_iter().rev() {
             let n = request.payload::<Double>().unwrap().0;
-            responder.reply(&request, Event::new(Double(n * 2))).unwrap();
+            responder
+                .reply(&request, Event::new(Double(n * 2)))
+                .unwrap();
         }
     });
     let calls = (0..N).map(|n| {
@@ -44,7 +49,10 @@ async fn concurrent_requests_each_get_their_own_reply() {
     }
     server.await.unwrap();
     let stats = bus.stats();
-    assert_eq!((stats.requests, stats.timeouts, stats.late_replies), (N, 0, 0));
+    assert_eq!(
+        (stats.requests, stats.timeouts, stats.late_replies),
+        (N, 0, 0)
+    );
     assert_eq!(bus.pending_requests(), 0);
 }
 
@@ -151,15 +159,13 @@ async fn json_requests_and_replies_read_as_typed() {
         while let Some(request) = inbox.recv().await {
             let n = request.payload::<Double>().unwrap().0;
             let reply = Event::builder(Topic::new("test.double.reply").unwrap())
-                .json(serde_json::json!(n * 2))
-                .build();
+                .json(serde_json::json!(n * 2));
             responder.reply(&request, reply).unwrap();
         }
     });
     let request = Event::builder(Double::TOPIC_FOR_TEST)
-        .json(serde_json::json!(21))
         .source("asker")
-        .build();
+        .json(serde_json::json!(21));
     let reply = bus
         .request("svc", request, Duration::from_secs(5))
         .await

@@ -2,10 +2,15 @@
 //! against `Pattern::matches` for random subscription sets, including after
 //! unsubscribing some of them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
 use daz_core::{Event, EventBus, Pattern, SubscribeOptions, Subscription, Topic};
 use proptest::prelude::*;
 
-fn segments(alphabet: Vec<&'static str>, len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<&'static str>> {
+fn segments(
+    alphabet: Vec<&'static str>,
+    len: std::ops::Range<usize>,
+) -> impl Strategy<Value = Vec<&'static str>> {
     prop::collection::vec(prop::sample::select(alphabet), len)
 }
 
@@ -16,7 +21,9 @@ fn pattern_strategy() -> impl Strategy<Value = Pattern> {
             if tail {
                 segs.push(">");
             }
-            (!segs.is_empty()).then(|| Pattern::new(segs.join(".")).ok()).flatten()
+            (!segs.is_empty())
+                .then(|| Pattern::new(segs.join(".")).ok())
+                .flatten()
         },
     )
 }

@@ -1,12 +1,12 @@
 //! Event envelopes and payloads: typed and JSON read the same way, and
 //! mismatches are errors, never panics.
 
-use std::sync::Arc;
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use daz_core::{Error, Event, EventId, EventPayload, Priority, Topic};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, PartialEq, Serialize, Deserialize, daz_core::Event)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, daz_core::Event)]
 #[event(topic = "cytube.event.chatMsg")]
 struct ChatMsg {
     username: String,
@@ -22,25 +22,43 @@ struct AddUser {
 
 #[test]
 fn typed_payloads_are_shared_not_copied() {
-    let value = Arc::new(ChatMsg {
+    let event = Event::new(ChatMsg {
         username: "ann".into(),
         msg: "hi".into(),
     });
-    let event = Event::builder(ChatMsg::TOPIC)
-        .raw_payload(daz_core::Payload::shared(Arc::clone(&value)))
-        .build();
     let copy = event.clone();
+    let original = event.payload::<ChatMsg>().unwrap();
     let read = copy.payload::<ChatMsg>().unwrap();
-    assert!(Arc::ptr_eq(&read, &value));
-    assert!(event.raw_payload().is_typed());
+    assert!(read.is_borrowed());
+    assert!(std::ptr::eq(&*read, &*original), "clones share one value");
+    assert!(event.is_typed());
+    assert_eq!(event.payload_type_name(), std::any::type_name::<ChatMsg>());
     assert_eq!(event.id(), copy.id());
+    assert_eq!(read.into_owned().username, "ann");
+}
+
+#[test]
+fn readdressing_shares_the_payload() {
+    let event = Event::new(ChatMsg {
+        username: "ann".into(),
+        msg: "hi".into(),
+    });
+    let sent = event.with_target("greeter");
+    assert_eq!(sent.target(), Some("greeter"));
+    assert_eq!(event.target(), None);
+    assert_eq!(sent.id(), event.id());
+    let (a, b) = (
+        event.payload::<ChatMsg>().unwrap(),
+        sent.payload::<ChatMsg>().unwrap(),
+    );
+    assert!(std::ptr::eq(&*a, &*b));
 }
 
 #[test]
 fn json_payloads_read_as_the_typed_value() {
-    let event = Event::builder(ChatMsg::TOPIC)
-        .json(serde_json::json!({"username": "bob", "msg": "yo"}))
-        .build();
+    let event =
+        Event::builder(ChatMsg::TOPIC).json(serde_json::json!({"username": "bob", "msg": "yo"}));
+    assert!(!event.payload::<ChatMsg>().unwrap().is_borrowed());
     assert_eq!(
         *event.payload::<ChatMsg>().unwrap(),
         ChatMsg {
@@ -49,7 +67,7 @@ fn json_payloads_read_as_the_typed_value() {
         }
     );
     assert_eq!(
-        event.raw_payload().as_json(),
+        event.json_payload(),
         Some(&serde_json::json!({"username": "bob", "msg": "yo"}))
     );
 }
@@ -76,9 +94,7 @@ fn wrong_types_are_errors() {
     assert!(matches!(err, Error::PayloadType { ref topic, .. } if topic == "cytube.event.addUser"));
     assert!(err.to_string().contains("AddUser"), "{err}");
 
-    let event = Event::builder(ChatMsg::TOPIC)
-        .json(serde_json::json!({"username": 5}))
-        .build();
+    let event = Event::builder(ChatMsg::TOPIC).json(serde_json::json!({"username": 5}));
     let err = event.payload::<ChatMsg>().unwrap_err();
     assert!(matches!(err, Error::PayloadDecode { .. }));
     assert!(err.to_string().contains("cytube.event.chatMsg"), "{err}");
@@ -95,9 +111,11 @@ fn empty_payloads_read_as_null() {
 
 #[test]
 fn envelope_fields_and_defaults() {
+    let corr = EventId::next();
     let event = Event::builder(Topic::new("a.b").unwrap())
         .source("m")
         .target("n")
+        .correlation(corr, "_reply.x")
         .room("lobby")
         .priority(Priority::High)
         .tag("k", "v")
@@ -109,11 +127,18 @@ fn envelope_fields_and_defaults() {
     assert_eq!(event.priority(), Priority::High);
     assert_eq!(event.tags().get("k").map(String::as_str), Some("v"));
     assert!(!event.is_loggable());
-    assert_eq!(event.correlation_id(), None);
+    assert_eq!(event.correlation_id(), Some(corr));
+    assert_eq!(event.reply_to(), Some("_reply.x"));
+    let age = std::time::SystemTime::now()
+        .duration_since(event.timestamp())
+        .unwrap();
+    assert!(age < std::time::Duration::from_secs(5), "{age:?}");
 
     let plain = Event::builder(Topic::new("a.b").unwrap()).build();
     assert_eq!(plain.priority(), Priority::Normal);
     assert!(plain.is_loggable());
+    assert_eq!(plain.correlation_id(), None);
+    assert!(plain.tags().is_empty());
     assert_ne!(plain.id(), event.id());
 }
 

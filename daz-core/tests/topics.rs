@@ -1,6 +1,8 @@
 //! Topic and pattern grammar, matching and covering, against a reference
 //! matcher with proptest.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
 use daz_core::{Error, MAX_TOPIC_LEN, Pattern, Topic, TopicRule};
 use proptest::prelude::*;
 
@@ -20,7 +22,12 @@ fn pattern_rule(input: &str) -> TopicRule {
 
 #[test]
 fn valid_topics_and_patterns() {
-    for ok in ["a", "cytube.event.chatMsg", "command.economy.give", "x-y_z.0"] {
+    for ok in [
+        "a",
+        "cytube.event.chatMsg",
+        "command.economy.give",
+        "x-y_z.0",
+    ] {
         assert_eq!(Topic::new(ok).unwrap().as_str(), ok);
         assert_eq!(Pattern::new(ok).unwrap().as_str(), ok);
     }
@@ -39,7 +46,10 @@ fn invalid_topics_name_the_rule() {
     assert_eq!(topic_rule("a.é"), TopicRule::BadCharacter { offset: 2 });
     assert_eq!(topic_rule("a.*"), TopicRule::WildcardInTopic { segment: 1 });
     assert_eq!(topic_rule("a.>"), TopicRule::WildcardInTopic { segment: 1 });
-    assert_eq!(topic_rule("chat*"), TopicRule::WildcardInTopic { segment: 0 });
+    assert_eq!(
+        topic_rule("chat*"),
+        TopicRule::WildcardInTopic { segment: 0 }
+    );
     let long = "a".repeat(MAX_TOPIC_LEN + 1);
     assert_eq!(
         topic_rule(&long),
@@ -54,9 +64,18 @@ fn invalid_topics_name_the_rule() {
 fn invalid_patterns_name_the_rule() {
     assert_eq!(pattern_rule(""), TopicRule::Empty);
     assert_eq!(pattern_rule("a.>.b"), TopicRule::TailNotLast { segment: 1 });
-    assert_eq!(pattern_rule("a.b*"), TopicRule::PartialWildcard { segment: 1 });
-    assert_eq!(pattern_rule("a.>b"), TopicRule::PartialWildcard { segment: 1 });
-    assert_eq!(pattern_rule("**"), TopicRule::PartialWildcard { segment: 0 });
+    assert_eq!(
+        pattern_rule("a.b*"),
+        TopicRule::PartialWildcard { segment: 1 }
+    );
+    assert_eq!(
+        pattern_rule("a.>b"),
+        TopicRule::PartialWildcard { segment: 1 }
+    );
+    assert_eq!(
+        pattern_rule("**"),
+        TopicRule::PartialWildcard { segment: 0 }
+    );
     assert_eq!(pattern_rule("a..*"), TopicRule::EmptySegment { segment: 1 });
 }
 

@@ -8,10 +8,15 @@ const MAX_LEN: usize = 256;
 /// `None` if `topic` is a valid topic, else what is wrong with it.
 pub(crate) fn problem(topic: &str) -> Option<String> {
     if topic.is_empty() {
-        return Some("the topic is empty; write dot-separated segments such as \"demo.chat\"".into());
+        return Some(
+            "the topic is empty; write dot-separated segments such as \"demo.chat\"".into(),
+        );
     }
     if topic.len() > MAX_LEN {
-        return Some(format!("the topic is {} bytes long; the limit is {MAX_LEN}", topic.len()));
+        return Some(format!(
+            "the topic is {} bytes long; the limit is {MAX_LEN}",
+            topic.len()
+        ));
     }
     for (index, segment) in topic.split('.').enumerate() {
         if segment.is_empty() {

@@ -2,11 +2,12 @@
 //!
 //! Publishers push under a short lock and never wait. The one consumer swaps
 //! whole lanes out under the lock and then pops without it, so a busy
-//! subscriber takes the lock once per batch, not once per event.
+//! subscriber takes the lock once per batch, not once per event, and a
+//! publisher wakes it only when it has run dry.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 
 use crate::{Event, Priority};
@@ -25,70 +26,108 @@ struct Lanes {
     normal: VecDeque<Event>,
     waker: Option<Waker>,
     closed: bool,
+    /// Events ever queued; `pushed - taken` is what the mailbox holds.
+    pushed: u64,
+    /// The last `taken` read. It only lags the real count, so
+    /// `pushed - seen_taken` never under-counts; the shared counter is read
+    /// again only when that estimate reaches the limit, which keeps
+    /// publishers off the consumer's cache line.
+    seen_taken: u64,
 }
 
-/// The consumer's side: lanes swapped out of the mailbox, popped lock-free.
-#[derive(Default)]
-pub(crate) struct Local {
-    high: VecDeque<Event>,
-    normal: VecDeque<Event>,
-}
-
-pub(crate) struct Mailbox {
+struct Shared {
     capacity: usize,
-    low_limit: usize,
-    /// Events queued in the mailbox and in the consumer's `Local`.
-    len: AtomicUsize,
+    limit: u64,
+    low_limit: u64,
+    /// Events ever taken by the consumer; written by the consumer alone.
+    taken: AtomicU64,
     has_high: AtomicBool,
     lanes: Mutex<Lanes>,
 }
 
-fn lock(m: &Mutex<Lanes>) -> MutexGuard<'_, Lanes> {
-    // Nothing panics while holding the lock; a poisoned lock still holds
-    // consistent lanes, so recover it rather than lose events.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Lanes> {
+        // Nothing panics while holding the lock; a poisoned lock still holds
+        // consistent lanes, so recover it rather than lose events.
+        self.lanes.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The publishing side, held by the bus.
+pub(crate) struct Mailbox(Arc<Shared>);
+
+/// The consuming side, held by the [`Subscription`](crate::Subscription):
+/// the batch taken out of the lanes, popped without the lock.
+pub(crate) struct Receiver {
+    shared: Arc<Shared>,
+    high: VecDeque<Event>,
+    normal: VecDeque<Event>,
+    taken: u64,
 }
 
 impl Mailbox {
     /// `capacity` must be at least 1 (checked by the bus).
-    pub(crate) fn new(capacity: usize) -> Self {
-        Self {
+    pub(crate) fn new(capacity: usize) -> (Self, Receiver) {
+        let shared = Arc::new(Shared {
             capacity,
-            low_limit: (capacity - capacity / 4).max(1),
-            len: AtomicUsize::new(0),
+            limit: u64::try_from(capacity).unwrap_or(u64::MAX),
+            low_limit: u64::try_from((capacity - capacity / 4).max(1)).unwrap_or(u64::MAX),
+            taken: AtomicU64::new(0),
             has_high: AtomicBool::new(false),
             lanes: Mutex::new(Lanes::default()),
-        }
+        });
+        let receiver = Receiver {
+            shared: Arc::clone(&shared),
+            high: VecDeque::new(),
+            normal: VecDeque::new(),
+            taken: 0,
+        };
+        (Self(shared), receiver)
+    }
+
+    /// Events ever queued.
+    pub(crate) fn pushed(&self) -> u64 {
+        self.0.lock().pushed
     }
 
     pub(crate) fn capacity(&self) -> usize {
-        self.capacity
+        self.0.capacity
     }
 
     /// Events waiting to be taken.
     pub(crate) fn len(&self) -> usize {
-        self.len.load(Ordering::Relaxed)
+        let pushed = self.0.lock().pushed;
+        let taken = self.0.taken.load(Ordering::Acquire);
+        usize::try_from(pushed.saturating_sub(taken)).unwrap_or(usize::MAX)
     }
 
+    /// Queues `event` unless the mailbox is full (for its priority) or
+    /// closed. Wakes the consumer if it is waiting.
     pub(crate) fn push(&self, event: &Event) -> Push {
+        let shared = &*self.0;
         let priority = event.priority();
         let limit = if priority == Priority::Low {
-            self.low_limit
+            shared.low_limit
         } else {
-            self.capacity
+            shared.limit
         };
         let waker = {
-            let mut lanes = lock(&self.lanes);
+            let mut lanes = shared.lock();
             if lanes.closed {
                 return Push::Closed;
             }
-            if self.len.load(Ordering::Acquire) >= limit {
-                return Push::Full;
+            // `taken` only grows meanwhile, so a check under the lock never
+            // lets the mailbox exceed its limit.
+            if lanes.pushed - lanes.seen_taken >= limit {
+                lanes.seen_taken = shared.taken.load(Ordering::Acquire);
+                if lanes.pushed - lanes.seen_taken >= limit {
+                    return Push::Full;
+                }
             }
-            self.len.fetch_add(1, Ordering::AcqRel);
+            lanes.pushed += 1;
             if priority == Priority::High {
                 lanes.high.push_back(event.clone());
-                self.has_high.store(true, Ordering::Release);
+                shared.has_high.store(true, Ordering::Release);
             } else {
                 lanes.normal.push_back(event.clone());
             }
@@ -104,7 +143,7 @@ impl Mailbox {
     /// be taken, then the consumer sees the end.
     pub(crate) fn close(&self) {
         let waker = {
-            let mut lanes = lock(&self.lanes);
+            let mut lanes = self.0.lock();
             lanes.closed = true;
             lanes.waker.take()
         };
@@ -112,62 +151,71 @@ impl Mailbox {
             waker.wake();
         }
     }
+}
 
-    fn pop(&self, local: &mut Local) -> Option<Event> {
-        let event = local.high.pop_front().or_else(|| local.normal.pop_front())?;
-        self.len.fetch_sub(1, Ordering::AcqRel);
+impl Receiver {
+    fn pop(&mut self) -> Option<Event> {
+        let event = self.high.pop_front().or_else(|| self.normal.pop_front())?;
+        self.taken += 1;
+        self.shared.taken.store(self.taken, Ordering::Release);
         Some(event)
     }
 
-    /// Moves whatever the lanes hold into `local` (only into empty local
+    /// Moves what the lanes hold into the batch (only into empty batch
     /// lanes, so order within a lane is kept).
-    fn refill(&self, lanes: &mut Lanes, local: &mut Local) {
-        if local.high.is_empty() {
-            std::mem::swap(&mut lanes.high, &mut local.high);
-            self.has_high.store(false, Ordering::Release);
+    fn refill(
+        high: &mut VecDeque<Event>,
+        normal: &mut VecDeque<Event>,
+        shared: &Shared,
+        lanes: &mut Lanes,
+    ) {
+        if high.is_empty() {
+            std::mem::swap(&mut lanes.high, high);
+            shared.has_high.store(false, Ordering::Release);
         }
-        if local.normal.is_empty() {
-            std::mem::swap(&mut lanes.normal, &mut local.normal);
+        if normal.is_empty() {
+            std::mem::swap(&mut lanes.normal, normal);
         }
     }
 
     /// Takes the next event: high lane first, then normal.
-    /// `Ready(None)` once closed and empty.
-    pub(crate) fn poll_recv(&self, local: &mut Local, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        match self.next(local, Some(cx.waker())) {
+    /// `Ready(None)` once closed and drained.
+    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Event>> {
+        match self.next(Some(cx.waker())) {
             Ok(event) => Poll::Ready(Some(event)),
             Err(true) => Poll::Ready(None),
             Err(false) => Poll::Pending,
         }
     }
 
-    /// Takes the next event without waiting. `Err(closed)` when there is
-    /// none: `true` if the mailbox is closed and drained.
-    pub(crate) fn try_recv(&self, local: &mut Local) -> Result<Event, bool> {
-        self.next(local, None)
+    /// Takes the next event without waiting; `None` when there is none.
+    pub(crate) fn try_recv(&mut self) -> Option<Event> {
+        self.next(None).ok()
     }
 
     /// Takes the next event; when there is none and `waker` is given,
-    /// registers it to be woken by the next push or close.
-    fn next(&self, local: &mut Local, waker: Option<&Waker>) -> Result<Event, bool> {
-        if local.high.is_empty() && self.has_high.load(Ordering::Acquire) {
-            let mut lanes = lock(&self.lanes);
-            self.refill(&mut lanes, local);
+    /// registers it to be woken by the next push or close. `Err(closed)`
+    /// when there is none.
+    fn next(&mut self, waker: Option<&Waker>) -> Result<Event, bool> {
+        if self.high.is_empty() && self.shared.has_high.load(Ordering::Acquire) {
+            let mut lanes = self.shared.lock();
+            Self::refill(&mut self.high, &mut self.normal, &self.shared, &mut lanes);
         }
-        if let Some(event) = self.pop(local) {
+        if let Some(event) = self.pop() {
             return Ok(event);
         }
-        let mut lanes = lock(&self.lanes);
-        self.refill(&mut lanes, local);
-        if let Some(event) = self.pop(local) {
-            return Ok(event);
-        }
-        if let (false, Some(waker)) = (lanes.closed, waker) {
-            match &mut lanes.waker {
-                Some(w) if w.will_wake(waker) => {}
-                slot => *slot = Some(waker.clone()),
+        let closed = {
+            let mut lanes = self.shared.lock();
+            Self::refill(&mut self.high, &mut self.normal, &self.shared, &mut lanes);
+            let empty = self.high.is_empty() && self.normal.is_empty();
+            if let (true, false, Some(waker)) = (empty, lanes.closed, waker) {
+                match &mut lanes.waker {
+                    Some(w) if w.will_wake(waker) => {}
+                    slot => *slot = Some(waker.clone()),
+                }
             }
-        }
-        Err(lanes.closed)
+            lanes.closed
+        };
+        self.pop().ok_or(closed)
     }
 }

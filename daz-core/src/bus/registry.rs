@@ -156,17 +156,18 @@ impl Registry {
     pub(crate) fn publish(&self, event: &Event) -> Fanout {
         let mut out = Fanout::default();
         let mut seen = Seen::new();
-        self.trie.visit(event.topic(), &mut |sub: &Arc<Subscriber>| {
-            if sub.is_multi() && !seen.insert(sub.id) {
-                return;
-            }
-            out.matched += 1;
-            match sub.deliver(event) {
-                Delivery::Delivered => out.delivered += 1,
-                Delivery::Dropped => out.dropped += 1,
-                Delivery::Skipped => {}
-            }
-        });
+        self.trie
+            .visit(event.topic(), &mut |sub: &Arc<Subscriber>| {
+                if sub.is_multi() && !seen.insert(sub.id) {
+                    return;
+                }
+                out.matched += 1;
+                match sub.deliver(event) {
+                    Delivery::Delivered => out.delivered += 1,
+                    Delivery::Dropped => out.dropped += 1,
+                    Delivery::Skipped => {}
+                }
+            });
         out
     }
 
@@ -181,7 +182,11 @@ impl Registry {
 
 impl Entry {
     fn stats(&self) -> SubscriberStats {
-        let patterns = self.patterns.iter().map(|p| p.as_str().to_owned()).collect();
+        let patterns = self
+            .patterns
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect();
         SubscriberStats::of(&self.sub, patterns)
     }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use super::mailbox::{Mailbox, Push};
+use super::mailbox::{Mailbox, Push, Receiver};
 use crate::{Event, Topic};
 
 /// Identifies one subscription on its bus.
@@ -29,7 +29,6 @@ pub(crate) struct Subscriber {
     /// Set while the subscriber has more than one pattern, so a publish must
     /// check it is not delivering twice.
     multi: AtomicBool,
-    delivered: AtomicU64,
     dropped: AtomicU64,
     drops_by_topic: Mutex<HashMap<Topic, u64>>,
 }
@@ -50,18 +49,19 @@ impl Subscriber {
         inbox: Option<Arc<str>>,
         rooms: Option<Box<[Arc<str>]>>,
         capacity: usize,
-    ) -> Self {
-        Self {
+    ) -> (Self, Receiver) {
+        let (mailbox, receiver) = Mailbox::new(capacity);
+        let sub = Self {
             id,
             owner,
             inbox,
             rooms,
-            mailbox: Mailbox::new(capacity),
+            mailbox,
             multi: AtomicBool::new(false),
-            delivered: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             drops_by_topic: Mutex::new(HashMap::new()),
-        }
+        };
+        (sub, receiver)
     }
 
     pub(crate) fn set_multi(&self, multi: bool) {
@@ -91,10 +91,7 @@ impl Subscriber {
             return Delivery::Skipped;
         }
         match self.mailbox.push(event) {
-            Push::Queued => {
-                self.delivered.fetch_add(1, Ordering::Relaxed);
-                Delivery::Delivered
-            }
+            Push::Queued => Delivery::Delivered,
             Push::Full => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 let mut drops = self
@@ -109,7 +106,7 @@ impl Subscriber {
     }
 
     pub(crate) fn delivered(&self) -> u64 {
-        self.delivered.load(Ordering::Relaxed)
+        self.mailbox.pushed()
     }
 
     pub(crate) fn dropped(&self) -> u64 {

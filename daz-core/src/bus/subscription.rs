@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 
 use futures::Stream;
 
-use super::mailbox::Local;
+use super::mailbox::Receiver;
 use super::stats::SubscriberStats;
 use super::subscriber::{Subscriber, SubscriptionId};
 use crate::{Event, EventBus, Pattern, Result};
@@ -38,16 +38,12 @@ use crate::{Event, EventBus, Pattern, Result};
 pub struct Subscription {
     bus: EventBus,
     sub: Arc<Subscriber>,
-    local: Local,
+    receiver: Receiver,
 }
 
 impl Subscription {
-    pub(crate) fn new(bus: EventBus, sub: Arc<Subscriber>) -> Self {
-        Self {
-            bus,
-            sub,
-            local: Local::default(),
-        }
+    pub(crate) fn new(bus: EventBus, sub: Arc<Subscriber>, receiver: Receiver) -> Self {
+        Self { bus, sub, receiver }
     }
 
     /// This subscription's id.
@@ -77,12 +73,12 @@ impl Subscription {
 
     /// Waits for the next event; `None` once unsubscribed and drained.
     pub async fn recv(&mut self) -> Option<Event> {
-        std::future::poll_fn(|cx| self.sub.mailbox.poll_recv(&mut self.local, cx)).await
+        std::future::poll_fn(|cx| self.receiver.poll_recv(cx)).await
     }
 
     /// The next event if one is waiting.
     pub fn try_recv(&mut self) -> Option<Event> {
-        self.sub.mailbox.try_recv(&mut self.local).ok()
+        self.receiver.try_recv()
     }
 
     /// Whether the subscription was removed from the bus (queued events can
@@ -140,8 +136,7 @@ impl Stream for Subscription {
     type Item = Event;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        let this = self.get_mut();
-        this.sub.mailbox.poll_recv(&mut this.local, cx)
+        self.get_mut().receiver.poll_recv(cx)
     }
 }
 

@@ -3,8 +3,44 @@
 //! subscriptions.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::{Pattern, Topic};
+
+/// A multiply-rotate hasher for the short segment strings of the trie. The
+/// keys are the subscribers' own pattern segments, so a published topic
+/// cannot flood a table; it can only miss.
+#[derive(Default)]
+struct SegmentHasher(u64);
+
+impl Hasher for SegmentHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0 ^ u64::from_le_bytes(word))
+                .wrapping_mul(K)
+                .rotate_left(26);
+        }
+        let tail = chunks
+            .remainder()
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+        self.0 = (self.0 ^ tail).wrapping_mul(K).rotate_left(26);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0xf135_7aea_2e62_a9c5);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Children<T> = HashMap<Box<str>, Node<T>, BuildHasherDefault<SegmentHasher>>;
 
 pub(crate) struct Trie<T> {
     root: Node<T>,
@@ -12,7 +48,7 @@ pub(crate) struct Trie<T> {
 }
 
 struct Node<T> {
-    literal: HashMap<Box<str>, Node<T>>,
+    literal: Children<T>,
     star: Option<Box<Node<T>>>,
     /// Entries whose pattern ends at this node.
     exact: Vec<T>,
@@ -23,7 +59,7 @@ struct Node<T> {
 impl<T> Default for Node<T> {
     fn default() -> Self {
         Self {
-            literal: HashMap::new(),
+            literal: Children::default(),
             star: None,
             exact: Vec::new(),
             tail: Vec::new(),
@@ -33,7 +69,10 @@ impl<T> Default for Node<T> {
 
 impl<T> Node<T> {
     fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.tail.is_empty() && self.literal.is_empty() && self.star.is_none()
+        self.exact.is_empty()
+            && self.tail.is_empty()
+            && self.literal.is_empty()
+            && self.star.is_none()
     }
 }
 
@@ -121,11 +160,15 @@ fn remove_in<T>(node: &mut Node<T>, segments: &[&str], is_it: &impl Fn(&T) -> bo
 /// `rest` is the part of the topic not yet matched; never empty.
 fn visit_in<T>(node: &Node<T>, rest: &str, f: &mut impl FnMut(&T)) {
     node.tail.iter().for_each(&mut *f);
-    let (segment, next) = match rest.split_once('.') {
-        Some((segment, next)) => (segment, Some(next)),
+    let (segment, next) = match rest.bytes().position(|b| b == b'.') {
+        Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
         None => (rest, None),
     };
-    let children = node.literal.get(segment).into_iter().chain(node.star.as_deref());
+    let children = node
+        .literal
+        .get(segment)
+        .into_iter()
+        .chain(node.star.as_deref());
     for child in children {
         match next {
             Some(next) => visit_in(child, next, f),

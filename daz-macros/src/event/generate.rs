@@ -11,7 +11,9 @@ pub(crate) fn generate(model: &EventDerive<'_>) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = model.generics.split_for_impl();
     // Generic payloads get the trait's supertraits as bounds on `Self`, so
     // `Wrapped<T>` is a payload exactly when `T` allows it.
-    let mut predicates = where_clause.map(|w| w.predicates.clone()).unwrap_or_default();
+    let mut predicates = where_clause
+        .map(|w| w.predicates.clone())
+        .unwrap_or_default();
     if !model.generics.params.is_empty() {
         predicates.push(syn::parse_quote! {
             Self: ::daz_core::__private::serde::Serialize

@@ -17,7 +17,10 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<EventDerive<'_>> {
                     syn::Error::new(e.span(), "expected a string literal: `topic = \"a.b.c\"`")
                 })?;
                 if let Some(problem) = topic::problem(&lit.value()) {
-                    return Err(syn::Error::new(lit.span(), format!("invalid topic: {problem}")));
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        format!("invalid topic: {problem}"),
+                    ));
                 }
                 topic = Some(lit);
                 Ok(())
