@@ -92,7 +92,7 @@ fn unix_nanos(time: SystemTime) -> u64 {
 static NO_TAGS: BTreeMap<String, String> = BTreeMap::new();
 
 /// An envelope (id, topic, source, target, correlation, room, time,
-/// priority, tags) and a [`Payload`].
+/// priority, tags) and a payload.
 ///
 /// The envelope and the payload live in one allocation; cloning an event
 /// is a reference count, so every subscriber of a publish shares the

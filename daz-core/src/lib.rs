@@ -2,7 +2,7 @@
 //! modules.
 //!
 //! Everything a module sees or says travels on the [`EventBus`] as an
-//! [`Event`]: an envelope (topic, source, target, room, priority,
+//! [`Event`](struct@Event): an envelope (topic, source, target, room, priority,
 //! correlation) and a payload that is a typed value shared by `Arc`
 //! in-process, or JSON when it comes from elsewhere.
 //!

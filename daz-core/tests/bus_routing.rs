@@ -83,3 +83,40 @@ proptest! {
         }
     }
 }
+
+/// Nodes with many children switch from a list to a hash map; routing and
+/// removal must not notice.
+#[test]
+fn wide_nodes_route_and_prune() {
+    let bus = EventBus::new();
+    let mut subs: Vec<Subscription> = (0..40)
+        .map(|i| {
+            bus.subscribe(
+                Pattern::new(format!("wide.n{i}")).unwrap(),
+                SubscribeOptions::new(),
+            )
+            .unwrap()
+        })
+        .collect();
+    let star = bus
+        .subscribe(Pattern::new("wide.*").unwrap(), SubscribeOptions::new())
+        .unwrap();
+    for i in 0..40 {
+        let topic = Topic::new(format!("wide.n{i}")).unwrap();
+        assert_eq!(bus.publish(Event::builder(topic).build()), 2, "n{i}");
+    }
+    for (i, sub) in subs.iter_mut().enumerate() {
+        let got = sub.try_recv().unwrap();
+        assert_eq!(got.topic().as_str(), format!("wide.n{i}"));
+        assert!(sub.try_recv().is_none());
+    }
+    subs.truncate(5);
+    let topic = |i: usize| Topic::new(format!("wide.n{i}")).unwrap();
+    assert_eq!(bus.publish(Event::builder(topic(3)).build()), 2);
+    assert_eq!(bus.publish(Event::builder(topic(30)).build()), 1);
+    drop(star);
+    assert_eq!(bus.publish(Event::builder(topic(30)).build()), 0);
+    drop(subs);
+    assert_eq!(bus.publish(Event::builder(topic(3)).build()), 0);
+    assert!(bus.stats().subscribers.is_empty());
+}

@@ -1,9 +1,15 @@
 //! End-to-end tests of the daz workspace live in `tests/`; this library
-//! holds the book's chapters so `cargo test` compiles every code block in
-//! them.
+//! holds the book's chapters so `cargo test` compiles and runs every Rust
+//! code block in them.
+
+#[doc = include_str!("../../docs/src/introduction.md")]
+mod book_introduction {}
 
 #[doc = include_str!("../../docs/src/events.md")]
 mod book_events {}
 
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
+
+#[doc = include_str!("../../docs/src/benchmarks.md")]
+mod book_benchmarks {}

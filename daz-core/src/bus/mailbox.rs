@@ -35,14 +35,21 @@ struct Lanes {
     seen_taken: u64,
 }
 
+/// Keeps a value on a cache line of its own, so the consumer's writes to
+/// it do not evict the line publishers lock.
+#[repr(align(64))]
+struct OwnLine<T>(T);
+
 struct Shared {
     capacity: usize,
     limit: u64,
     low_limit: u64,
-    /// Events ever taken by the consumer; written by the consumer alone.
-    taken: AtomicU64,
-    has_high: AtomicBool,
     lanes: Mutex<Lanes>,
+    /// Set by publishers when the high lane gets an event; read by the
+    /// consumer before every take, so kept off the locked line.
+    has_high: OwnLine<AtomicBool>,
+    /// Events ever taken by the consumer; written by the consumer alone.
+    taken: OwnLine<AtomicU64>,
 }
 
 impl Shared {
@@ -72,8 +79,8 @@ impl Mailbox {
             capacity,
             limit: u64::try_from(capacity).unwrap_or(u64::MAX),
             low_limit: u64::try_from((capacity - capacity / 4).max(1)).unwrap_or(u64::MAX),
-            taken: AtomicU64::new(0),
-            has_high: AtomicBool::new(false),
+            taken: OwnLine(AtomicU64::new(0)),
+            has_high: OwnLine(AtomicBool::new(false)),
             lanes: Mutex::new(Lanes::default()),
         });
         let receiver = Receiver {
@@ -97,7 +104,7 @@ impl Mailbox {
     /// Events waiting to be taken.
     pub(crate) fn len(&self) -> usize {
         let pushed = self.0.lock().pushed;
-        let taken = self.0.taken.load(Ordering::Acquire);
+        let taken = self.0.taken.0.load(Ordering::Acquire);
         usize::try_from(pushed.saturating_sub(taken)).unwrap_or(usize::MAX)
     }
 
@@ -119,7 +126,7 @@ impl Mailbox {
             // `taken` only grows meanwhile, so a check under the lock never
             // lets the mailbox exceed its limit.
             if lanes.pushed - lanes.seen_taken >= limit {
-                lanes.seen_taken = shared.taken.load(Ordering::Acquire);
+                lanes.seen_taken = shared.taken.0.load(Ordering::Acquire);
                 if lanes.pushed - lanes.seen_taken >= limit {
                     return Push::Full;
                 }
@@ -127,7 +134,7 @@ impl Mailbox {
             lanes.pushed += 1;
             if priority == Priority::High {
                 lanes.high.push_back(event.clone());
-                shared.has_high.store(true, Ordering::Release);
+                shared.has_high.0.store(true, Ordering::Release);
             } else {
                 lanes.normal.push_back(event.clone());
             }
@@ -157,7 +164,7 @@ impl Receiver {
     fn pop(&mut self) -> Option<Event> {
         let event = self.high.pop_front().or_else(|| self.normal.pop_front())?;
         self.taken += 1;
-        self.shared.taken.store(self.taken, Ordering::Release);
+        self.shared.taken.0.store(self.taken, Ordering::Release);
         Some(event)
     }
 
@@ -169,9 +176,9 @@ impl Receiver {
         shared: &Shared,
         lanes: &mut Lanes,
     ) {
-        if high.is_empty() {
+        if high.is_empty() && !lanes.high.is_empty() {
             std::mem::swap(&mut lanes.high, high);
-            shared.has_high.store(false, Ordering::Release);
+            shared.has_high.0.store(false, Ordering::Release);
         }
         if normal.is_empty() {
             std::mem::swap(&mut lanes.normal, normal);
@@ -197,7 +204,7 @@ impl Receiver {
     /// registers it to be woken by the next push or close. `Err(closed)`
     /// when there is none.
     fn next(&mut self, waker: Option<&Waker>) -> Result<Event, bool> {
-        if self.high.is_empty() && self.shared.has_high.load(Ordering::Acquire) {
+        if self.high.is_empty() && self.shared.has_high.0.load(Ordering::Acquire) {
             let mut lanes = self.shared.lock();
             Self::refill(&mut self.high, &mut self.normal, &self.shared, &mut lanes);
         }

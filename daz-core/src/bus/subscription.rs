@@ -11,7 +11,7 @@ use super::stats::SubscriberStats;
 use super::subscriber::{Subscriber, SubscriptionId};
 use crate::{Event, EventBus, Pattern, Result};
 
-/// The receiving end of a subscription: a [`Stream`] of [`Event`]s, in
+/// The receiving end of a subscription: a [`Stream`] of [`Event`](struct@Event)s, in
 /// publish order within each priority lane, high lane first.
 ///
 /// Dropping it unsubscribes. After

@@ -2,45 +2,11 @@
 //! subscribers of a topic costs the topic's depth, not the number of
 //! subscriptions.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+mod children;
+
+use children::Children;
 
 use crate::{Pattern, Topic};
-
-/// A multiply-rotate hasher for the short segment strings of the trie. The
-/// keys are the subscribers' own pattern segments, so a published topic
-/// cannot flood a table; it can only miss.
-#[derive(Default)]
-struct SegmentHasher(u64);
-
-impl Hasher for SegmentHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0xf135_7aea_2e62_a9c5;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0 ^ u64::from_le_bytes(word))
-                .wrapping_mul(K)
-                .rotate_left(26);
-        }
-        let tail = chunks
-            .remainder()
-            .iter()
-            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-        self.0 = (self.0 ^ tail).wrapping_mul(K).rotate_left(26);
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0xf135_7aea_2e62_a9c5);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Children<T> = HashMap<Box<str>, Node<T>, BuildHasherDefault<SegmentHasher>>;
 
 pub(crate) struct Trie<T> {
     root: Node<T>,
@@ -48,7 +14,7 @@ pub(crate) struct Trie<T> {
 }
 
 struct Node<T> {
-    literal: Children<T>,
+    literal: Children<Node<T>>,
     star: Option<Box<Node<T>>>,
     /// Entries whose pattern ends at this node.
     exact: Vec<T>,
@@ -101,7 +67,7 @@ impl<T> Trie<T> {
                     return;
                 }
                 "*" => node.star.get_or_insert_with(Box::default),
-                literal => node.literal.entry(literal.into()).or_default(),
+                literal => node.literal.get_or_default(literal),
             };
         }
         node.exact.push(entry);
