@@ -226,10 +226,9 @@ impl EventBus {
     ///
     /// Returns how many mailboxes received it.
     pub fn publish(&self, event: Event) -> usize {
-        let fanout = self.read().publish(&event);
+        let fanout = self.read().publish(event);
         let c = &self.inner.counters;
         bump(&c.published, 1);
-        bump(&c.delivered, fanout.delivered);
         bump(&c.dropped, fanout.dropped);
         if fanout.matched == 0 {
             bump(&c.unrouted, 1);
@@ -252,23 +251,26 @@ impl EventBus {
         } else {
             event.with_target(target)
         };
-        self.deliver_to(target, &event)?;
+        self.deliver_to(target, event)?;
         bump(&self.inner.counters.sent, 1);
         Ok(())
     }
 
-    fn deliver_to(&self, target: &str, event: &Event) -> Result<()> {
+    fn deliver_to(&self, target: &str, event: Event) -> Result<()> {
         let registry = self.read();
         let Some(sub) = registry.inbox(target) else {
             return Err(Error::UnknownTarget {
                 target: target.to_owned(),
             });
         };
+        if !sub.accepts_room(event.room()) {
+            return Err(Error::RoomNotServed {
+                target: target.to_owned(),
+                room: event.room().unwrap_or_default().to_owned(),
+            });
+        }
         match sub.deliver(event) {
-            Delivery::Delivered => {
-                bump(&self.inner.counters.delivered, 1);
-                Ok(())
-            }
+            Delivery::Delivered => Ok(()),
             Delivery::Dropped => {
                 bump(&self.inner.counters.dropped, 1);
                 Err(Error::MailboxFull {
@@ -276,9 +278,9 @@ impl EventBus {
                     capacity: sub.mailbox.capacity(),
                 })
             }
-            Delivery::Skipped => Err(Error::RoomNotServed {
+            // Only a closing subscription skips, and it is no longer a target.
+            Delivery::Skipped => Err(Error::UnknownTarget {
                 target: target.to_owned(),
-                room: event.room().unwrap_or_default().to_owned(),
             }),
         }
     }
@@ -308,14 +310,15 @@ impl EventBus {
             correlation,
         };
         bump(&self.inner.counters.requests, 1);
-        self.deliver_to(target, &event)?;
+        let topic = event.topic().clone();
+        self.deliver_to(target, event)?;
         match tokio::time::timeout(timeout, rx).await {
             Ok(Ok(reply)) => Ok(reply),
             Ok(Err(_)) | Err(_) => {
                 bump(&self.inner.counters.timeouts, 1);
                 Err(Error::RequestTimeout {
                     target: target.to_owned(),
-                    topic: event.topic().to_string(),
+                    topic: topic.to_string(),
                     timeout,
                 })
             }
@@ -361,8 +364,9 @@ impl EventBus {
     /// A snapshot of the counters and of every subscription.
     #[must_use]
     pub fn stats(&self) -> BusStats {
-        let subscribers = self.read().stats();
-        self.inner.counters.snapshot(subscribers)
+        let registry = self.read();
+        let delivered = registry.delivered();
+        self.inner.counters.snapshot(delivered, registry.stats())
     }
 
     /// Requests waiting for a reply.

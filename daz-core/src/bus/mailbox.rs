@@ -12,11 +12,10 @@ use std::task::{Context, Poll, Waker};
 
 use crate::{Event, Priority};
 
-/// What happened to a pushed event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Push {
-    Queued,
-    Full,
+/// Why a pushed event was not queued.
+pub(crate) enum Rejected {
+    /// The mailbox is full; the event is handed back for the drop count.
+    Full(Event),
     Closed,
 }
 
@@ -110,7 +109,7 @@ impl Mailbox {
 
     /// Queues `event` unless the mailbox is full (for its priority) or
     /// closed. Wakes the consumer if it is waiting.
-    pub(crate) fn push(&self, event: &Event) -> Push {
+    pub(crate) fn push(&self, event: Event) -> Result<(), Rejected> {
         let shared = &*self.0;
         let priority = event.priority();
         let limit = if priority == Priority::Low {
@@ -121,29 +120,29 @@ impl Mailbox {
         let waker = {
             let mut lanes = shared.lock();
             if lanes.closed {
-                return Push::Closed;
+                return Err(Rejected::Closed);
             }
             // `taken` only grows meanwhile, so a check under the lock never
             // lets the mailbox exceed its limit.
             if lanes.pushed - lanes.seen_taken >= limit {
                 lanes.seen_taken = shared.taken.0.load(Ordering::Acquire);
                 if lanes.pushed - lanes.seen_taken >= limit {
-                    return Push::Full;
+                    return Err(Rejected::Full(event));
                 }
             }
             lanes.pushed += 1;
             if priority == Priority::High {
-                lanes.high.push_back(event.clone());
+                lanes.high.push_back(event);
                 shared.has_high.0.store(true, Ordering::Release);
             } else {
-                lanes.normal.push_back(event.clone());
+                lanes.normal.push_back(event);
             }
             lanes.waker.take()
         };
         if let Some(waker) = waker {
             waker.wake();
         }
-        Push::Queued
+        Ok(())
     }
 
     /// Closes the mailbox: pushes fail from now on; what is queued can still

@@ -16,6 +16,8 @@ struct Entry {
 
 #[derive(Default)]
 pub(crate) struct Registry {
+    /// Deliveries to subscriptions since removed.
+    retired_deliveries: u64,
     trie: Trie<Arc<Subscriber>>,
     entries: BTreeMap<SubscriptionId, Entry>,
     inboxes: HashMap<Arc<str>, Arc<Subscriber>>,
@@ -27,6 +29,16 @@ pub(crate) struct Fanout {
     pub(crate) matched: u64,
     pub(crate) delivered: u64,
     pub(crate) dropped: u64,
+}
+
+impl Fanout {
+    fn count(&mut self, delivery: Delivery) {
+        match delivery {
+            Delivery::Delivered => self.delivered += 1,
+            Delivery::Dropped => self.dropped += 1,
+            Delivery::Skipped => {}
+        }
+    }
 }
 
 /// Ids of multi-pattern subscribers already reached by one publish; inline
@@ -122,6 +134,7 @@ impl Registry {
             self.inboxes.remove(name);
         }
         entry.sub.mailbox.close();
+        self.retired_deliveries += entry.sub.delivered();
         true
     }
 
@@ -152,23 +165,39 @@ impl Registry {
         self.trie.len()
     }
 
-    /// Delivers `event` to every matching subscriber, once each.
-    pub(crate) fn publish(&self, event: &Event) -> Fanout {
+    /// Delivers `event` to every matching subscriber, once each. The last
+    /// one gets the caller's reference, so a publish to one subscriber
+    /// costs no reference-count traffic.
+    pub(crate) fn publish(&self, event: Event) -> Fanout {
         let mut out = Fanout::default();
         let mut seen = Seen::new();
-        self.trie
-            .visit(event.topic(), &mut |sub: &Arc<Subscriber>| {
-                if sub.is_multi() && !seen.insert(sub.id) {
-                    return;
-                }
-                out.matched += 1;
-                match sub.deliver(event) {
-                    Delivery::Delivered => out.delivered += 1,
-                    Delivery::Dropped => out.dropped += 1,
-                    Delivery::Skipped => {}
-                }
-            });
+        let mut previous: Option<&Arc<Subscriber>> = None;
+        let room = event.room();
+        self.trie.visit(event.topic(), &mut |sub| {
+            if sub.is_multi() && !seen.insert(sub.id) {
+                return;
+            }
+            out.matched += 1;
+            if !sub.accepts_room(room) {
+                return;
+            }
+            if let Some(previous) = previous.replace(sub) {
+                out.count(previous.deliver(event.clone()));
+            }
+        });
+        if let Some(last) = previous {
+            out.count(last.deliver(event));
+        }
         out
+    }
+
+    /// Events ever placed in a mailbox of this bus.
+    pub(crate) fn delivered(&self) -> u64 {
+        self.entries
+            .values()
+            .map(|e| e.sub.delivered())
+            .sum::<u64>()
+            + self.retired_deliveries
     }
 
     pub(crate) fn stats(&self) -> Vec<SubscriberStats> {

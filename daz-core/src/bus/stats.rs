@@ -10,7 +10,6 @@ use super::subscriber::{Subscriber, SubscriptionId};
 #[derive(Default)]
 pub(crate) struct Counters {
     pub(crate) published: AtomicU64,
-    pub(crate) delivered: AtomicU64,
     pub(crate) dropped: AtomicU64,
     pub(crate) unrouted: AtomicU64,
     pub(crate) sent: AtomicU64,
@@ -96,11 +95,13 @@ impl SubscriberStats {
 }
 
 impl Counters {
-    pub(crate) fn snapshot(&self, subscribers: Vec<SubscriberStats>) -> BusStats {
+    /// `delivered` is summed from the mailboxes (they count their pushes
+    /// under their own lock), so publishing pays for no shared counter.
+    pub(crate) fn snapshot(&self, delivered: u64, subscribers: Vec<SubscriberStats>) -> BusStats {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         BusStats {
             published: get(&self.published),
-            delivered: get(&self.delivered),
+            delivered,
             dropped: get(&self.dropped),
             unrouted: get(&self.unrouted),
             sent: get(&self.sent),

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use super::mailbox::{Mailbox, Push, Receiver};
+use super::mailbox::{Mailbox, Receiver, Rejected};
 use crate::{Event, Topic};
 
 /// Identifies one subscription on its bus.
@@ -85,14 +85,12 @@ impl Subscriber {
         self.rooms.as_deref()
     }
 
-    /// Pushes `event` into the mailbox, counting the outcome.
-    pub(crate) fn deliver(&self, event: &Event) -> Delivery {
-        if !self.accepts_room(event.room()) {
-            return Delivery::Skipped;
-        }
+    /// Pushes `event` into the mailbox, counting the outcome. The caller
+    /// checks [`accepts_room`](Self::accepts_room) first.
+    pub(crate) fn deliver(&self, event: Event) -> Delivery {
         match self.mailbox.push(event) {
-            Push::Queued => Delivery::Delivered,
-            Push::Full => {
+            Ok(()) => Delivery::Delivered,
+            Err(Rejected::Full(event)) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 let mut drops = self
                     .drops_by_topic
@@ -101,7 +99,7 @@ impl Subscriber {
                 *drops.entry(event.topic().clone()).or_insert(0) += 1;
                 Delivery::Dropped
             }
-            Push::Closed => Delivery::Skipped,
+            Err(Rejected::Closed) => Delivery::Skipped,
         }
     }
 

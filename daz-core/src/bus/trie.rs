@@ -84,7 +84,7 @@ impl<T> Trie<T> {
     }
 
     /// Calls `f` with every entry whose pattern matches `topic`.
-    pub(crate) fn visit(&self, topic: &Topic, f: &mut impl FnMut(&T)) {
+    pub(crate) fn visit<'a>(&'a self, topic: &Topic, f: &mut impl FnMut(&'a T)) {
         visit_in(&self.root, topic.as_str(), f);
     }
 }
@@ -124,7 +124,7 @@ fn remove_in<T>(node: &mut Node<T>, segments: &[&str], is_it: &impl Fn(&T) -> bo
 }
 
 /// `rest` is the part of the topic not yet matched; never empty.
-fn visit_in<T>(node: &Node<T>, rest: &str, f: &mut impl FnMut(&T)) {
+fn visit_in<'a, T>(node: &'a Node<T>, rest: &str, f: &mut impl FnMut(&'a T)) {
     node.tail.iter().for_each(&mut *f);
     let (segment, next) = match rest.bytes().position(|b| b == b'.') {
         Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
