@@ -42,10 +42,9 @@ impl Pattern {
     /// long, an empty segment, a bad character, a wildcard sharing its
     /// segment with other characters, or `>` before the last segment.
     pub fn new(pattern: impl AsRef<str> + Into<Arc<str>>) -> Result<Self> {
-        match grammar::check(pattern.as_ref(), true) {
-            Ok(()) => Ok(Self(Name::Shared(pattern.into()))),
-            Err(rule) => Err(invalid_pattern(pattern.as_ref(), rule)),
-        }
+        Name::new(pattern, true)
+            .map(Self)
+            .map_err(|(input, rule)| invalid_pattern(&input, rule))
     }
 
     /// Wraps a string constant, checking it at compile time when used in a
@@ -57,10 +56,7 @@ impl Pattern {
     /// error. Use [`Pattern::new`] for anything not written in the source.
     #[must_use]
     pub const fn from_static(pattern: &'static str) -> Self {
-        match grammar::check(pattern, true) {
-            Ok(()) => Self(Name::Static(pattern)),
-            Err(rule) => grammar::fail(rule),
-        }
+        Self(Name::from_static(pattern, true))
     }
 
     /// The pattern as a string.

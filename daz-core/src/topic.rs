@@ -15,6 +15,27 @@ pub(crate) enum Name {
 }
 
 impl Name {
+    /// Checks `name` against the topic grammar (with wildcards when
+    /// `pattern`) and wraps it.
+    pub(crate) fn new(
+        name: impl AsRef<str> + Into<Arc<str>>,
+        pattern: bool,
+    ) -> Result<Self, (String, TopicRule)> {
+        match grammar::check(name.as_ref(), pattern) {
+            Ok(()) => Ok(Self::Shared(name.into())),
+            Err(rule) => Err((name.as_ref().to_owned(), rule)),
+        }
+    }
+
+    /// Wraps a constant, panicking (a compile error in a `const`) if it
+    /// breaks the grammar.
+    pub(crate) const fn from_static(name: &'static str, pattern: bool) -> Self {
+        match grammar::check(name, pattern) {
+            Ok(()) => Self::Static(name),
+            Err(rule) => grammar::fail(rule),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Self::Static(s) => s,
@@ -59,10 +80,9 @@ impl Topic {
     /// long, an empty segment, a character other than letters, digits, `_`
     /// and `-`, or a wildcard.
     pub fn new(topic: impl AsRef<str> + Into<Arc<str>>) -> Result<Self> {
-        match grammar::check(topic.as_ref(), false) {
-            Ok(()) => Ok(Self(Name::Shared(topic.into()))),
-            Err(rule) => Err(invalid_topic(topic.as_ref(), rule)),
-        }
+        Name::new(topic, false)
+            .map(Self)
+            .map_err(|(input, rule)| invalid_topic(&input, rule))
     }
 
     /// Wraps a string constant, checking it at compile time when used in a
@@ -74,10 +94,7 @@ impl Topic {
     /// error. Use [`Topic::new`] for anything not written in the source.
     #[must_use]
     pub const fn from_static(topic: &'static str) -> Self {
-        match grammar::check(topic, false) {
-            Ok(()) => Self(Name::Static(topic)),
-            Err(rule) => grammar::fail(rule),
-        }
+        Self(Name::from_static(topic, false))
     }
 
     /// The topic as a string.

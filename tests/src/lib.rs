@@ -1,6 +1,9 @@
 //! End-to-end tests of the daz workspace live in `tests/`; this library
-//! holds the book's chapters so `cargo test` compiles and runs every Rust
+//! holds the README and the book's chapters so `cargo test` compiles and runs every Rust
 //! code block in them.
+
+#[doc = include_str!("../../README.md")]
+mod readme {}
 
 #[doc = include_str!("../../docs/src/introduction.md")]
 mod book_introduction {}
