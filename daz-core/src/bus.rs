@@ -2,6 +2,7 @@
 //! request/response between modules.
 
 mod config;
+mod error_reply;
 mod mailbox;
 mod registry;
 mod stats;
@@ -17,6 +18,7 @@ use dashmap::DashMap;
 use tokio::sync::oneshot;
 
 pub use config::{BusConfig, DEFAULT_CAPACITY, SubscribeOptions};
+pub use error_reply::ErrorReply;
 pub use stats::{BusStats, SubscriberStats};
 pub use subscriber::SubscriptionId;
 pub use subscription::Subscription;
@@ -27,7 +29,7 @@ use registry::Registry;
 use stats::{Counters, bump};
 use subscriber::{Delivery, Subscriber};
 
-use crate::{Error, Event, EventId, Pattern, Result};
+use crate::{Error, Event, EventId, EventPayload, Pattern, Result};
 
 /// The event bus: a cheap-to-clone handle (`Clone + Send + Sync`) shared by
 /// every module.
@@ -295,7 +297,9 @@ impl EventBus {
     /// # Errors
     ///
     /// [`Error::UnknownTarget`] or [`Error::MailboxFull`] at once, as for
-    /// [`send`](Self::send); [`Error::RequestTimeout`] when no reply came.
+    /// [`send`](Self::send); [`Error::RequestTimeout`] when no reply came;
+    /// [`Error::RequestFailed`] when the target answered with
+    /// [`reply_error`](Self::reply_error).
     pub async fn request(&self, target: &str, event: Event, timeout: Duration) -> Result<Event> {
         let correlation = EventId::next();
         let reply_to = Arc::clone(&self.inner.reply_to);
@@ -313,6 +317,16 @@ impl EventBus {
         let topic = event.topic().clone();
         self.deliver_to(target, event)?;
         match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(reply)) if reply.topic() == &ErrorReply::TOPIC => {
+                let message = reply
+                    .payload::<ErrorReply>()
+                    .map_or_else(|e| e.to_string(), |r| r.message.clone());
+                Err(Error::RequestFailed {
+                    target: target.to_owned(),
+                    topic: topic.to_string(),
+                    message,
+                })
+            }
             Ok(Ok(reply)) => Ok(reply),
             Ok(Err(_)) | Err(_) => {
                 bump(&self.inner.counters.timeouts, 1);
@@ -353,6 +367,20 @@ impl EventBus {
             Some((_, waiting)) => waiting.send(reply).map_err(|_| expired()),
             None => Err(expired()),
         }
+    }
+
+    /// Answers `request` with an error: the caller's
+    /// [`request`](Self::request) returns [`Error::RequestFailed`] with
+    /// `message`.
+    ///
+    /// # Errors
+    ///
+    /// As [`reply`](Self::reply).
+    pub fn reply_error(&self, request: &Event, message: impl Into<String>) -> Result<()> {
+        let reply = Event::builder(ErrorReply::TOPIC).payload(ErrorReply {
+            message: message.into(),
+        });
+        self.reply(request, reply)
     }
 
     /// Removes every subscription (inbox included) owned by `owner`; their

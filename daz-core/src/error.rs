@@ -145,4 +145,69 @@ pub enum Error {
         /// What is wrong and what is expected.
         reason: String,
     },
+
+    /// A module name is not usable.
+    #[error("invalid module name {name:?}: {reason}")]
+    InvalidModuleName {
+        /// The name.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// Two modules have the same name.
+    #[error("two modules are named {name:?}; module names must be unique")]
+    DuplicateModule {
+        /// The name.
+        name: String,
+    },
+
+    /// A module requires one that is not in the bot.
+    #[error(
+        "module {module:?} requires {missing:?}, which is not added to the bot; add it or remove the requirement"
+    )]
+    MissingDependency {
+        /// The module with the requirement.
+        module: String,
+        /// The module it requires.
+        missing: String,
+    },
+
+    /// Modules require each other in a cycle.
+    #[error("modules require each other in a cycle: {}", cycle.join(" -> "))]
+    DependencyCycle {
+        /// The cycle, first module repeated at the end.
+        cycle: Vec<String>,
+    },
+
+    /// A module control request was refused.
+    #[error("cannot {action} module {module:?}: {reason}")]
+    ControlRefused {
+        /// What was asked (enable, disable, restart).
+        action: String,
+        /// The module.
+        module: String,
+        /// Why not.
+        reason: String,
+    },
+
+    /// A request was answered with an error by its target.
+    #[error("{target:?} could not answer {topic}: {message}")]
+    RequestFailed {
+        /// The target of the request.
+        target: String,
+        /// Topic of the request.
+        topic: String,
+        /// The target's error message.
+        message: String,
+    },
+
+    /// A duration could not be read.
+    #[error("invalid duration {input:?}: {reason}")]
+    InvalidDuration {
+        /// The input.
+        input: String,
+        /// What is wrong.
+        reason: String,
+    },
 }

@@ -45,12 +45,15 @@
 //! the book's *Semantics* chapter (`docs/src/semantics.md`).
 
 mod bus;
+mod duration;
 mod error;
 mod event;
 mod grammar;
 mod id;
+mod module;
 mod pattern;
 mod payload;
+mod runtime;
 mod topic;
 
 pub mod prelude;
@@ -58,16 +61,26 @@ pub mod prelude;
 #[doc(hidden)]
 pub mod __private;
 
+pub use async_trait::async_trait;
 pub use bus::{
-    BusConfig, BusStats, DEFAULT_CAPACITY, EventBus, EventBusBuilder, SubscribeOptions,
+    BusConfig, BusStats, DEFAULT_CAPACITY, ErrorReply, EventBus, EventBusBuilder, SubscribeOptions,
     SubscriberStats, Subscription, SubscriptionId,
 };
+pub use duration::{duration_serde, format_duration, parse_duration};
 pub use error::{BoxError, Error, Result};
 pub use event::{Event, EventBuilder, Priority};
 pub use grammar::{MAX_TOPIC_LEN, TopicRule};
 pub use id::EventId;
+pub use module::{
+    Context, Health, Lifecycle, Manifest, ManifestBuilder, Module, ModuleInfo, ModuleResult,
+    ModuleState,
+};
 pub use pattern::Pattern;
 pub use payload::{EventPayload, PayloadRef};
+pub use runtime::{
+    Bot, BotBuilder, BotHandle, ControlRequest, ModuleList, ModuleStatus, RestartPolicy,
+    RuntimeConfig, ShutdownReport,
+};
 pub use topic::Topic;
 
 /// Derives [`EventPayload`] for a payload type: `#[event(topic = "...")]`
@@ -95,3 +108,33 @@ pub use topic::Topic;
 /// ```
 #[cfg(feature = "macros")]
 pub use daz_macros::Event;
+
+/// Derives [`ModuleInfo`], a module's [`Manifest`], from
+/// `#[module(...)]` and the doc comment; see [`Module`](trait@Module).
+///
+/// | key | value | default |
+/// | --- | --- | --- |
+/// | `name` | module name: letters, digits, `_`, `-` | required |
+/// | `version` | string | the crate's version |
+/// | `description` | string | the doc comment |
+/// | `requires` | `["module", ...]` | none |
+/// | `provides` | `["capability", ...]` | none |
+/// | `rooms` | `["room", ...]` | every room |
+/// | `critical` | flag, or `critical = true` | `false` |
+///
+/// ```
+/// use daz_core::{Module, ModuleInfo};
+///
+/// /// Keeps balances.
+/// #[derive(Module)]
+/// #[module(name = "economy", requires = ["sql"], rooms = ["lobby"], critical)]
+/// struct Economy;
+/// # #[daz_core::async_trait] impl Module for Economy {}
+///
+/// let manifest = Economy.manifest();
+/// assert_eq!(manifest.description(), "Keeps balances.");
+/// assert_eq!(manifest.requires(), ["sql"]);
+/// assert!(manifest.is_critical());
+/// ```
+#[cfg(feature = "macros")]
+pub use daz_macros::Module;

@@ -2,6 +2,7 @@
 //! each one next to the trait it implements.
 
 mod event;
+mod module;
 mod topic;
 
 use proc_macro::TokenStream;
@@ -15,6 +16,21 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_event(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     event::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `daz_core::ModuleInfo`, the manifest of a module, from
+/// `#[module(name = "...", requires = [...], provides = [...], rooms = [...],
+/// critical, version = "...", description = "...")]`. Only `name` is
+/// required; the version defaults to the crate's and the description to
+/// the doc comment. Checked at compile time.
+///
+/// See `daz_core::Module` for examples.
+#[proc_macro_derive(Module, attributes(module))]
+pub fn derive_module(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    module::expand(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -1,0 +1,135 @@
+//! [`Context`]: what a module's hooks get to act on the bot.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+
+use crate::{Event, EventBuilder, EventBus, EventPayload, Pattern, Result, SubscriptionId, Topic};
+
+/// Handed to every [`Module`](crate::Module) hook: the module's name, the
+/// bus, its mailbox, and the tasks it spawned.
+///
+/// Events published through the context carry the module's name as their
+/// source. Patterns subscribed here feed the module's one mailbox, so its
+/// `handle` sees them in order with everything else addressed to it.
+pub struct Context {
+    name: Arc<str>,
+    bus: EventBus,
+    mailbox: SubscriptionId,
+    tasks: JoinSet<()>,
+}
+
+impl Context {
+    pub(crate) fn new(name: Arc<str>, bus: EventBus, mailbox: SubscriptionId) -> Self {
+        Self {
+            name,
+            bus,
+            mailbox,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// The module's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The bus, for anything the helpers here do not cover.
+    #[must_use]
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Delivers events matching `pattern` to this module's `handle`.
+    /// Subscriptions last until the module stops; a restart re-runs `init`,
+    /// which subscribes again.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownTarget`](crate::Error::UnknownTarget) if the module
+    /// is stopping.
+    pub fn subscribe(&self, pattern: Pattern) -> Result<()> {
+        self.bus.add_pattern(self.mailbox, pattern)
+    }
+
+    /// Stops delivering events matching `pattern`; `true` if subscribed.
+    pub fn unsubscribe(&self, pattern: &Pattern) -> bool {
+        self.bus.remove_pattern(self.mailbox, pattern)
+    }
+
+    /// A builder for an event under `topic` with this module as its source.
+    pub fn event(&self, topic: Topic) -> EventBuilder {
+        Event::builder(topic).source(Arc::clone(&self.name))
+    }
+
+    /// Publishes `payload` under its type's topic, with this module as the
+    /// source. Returns how many subscribers received it.
+    pub fn publish<T: EventPayload>(&self, payload: T) -> usize {
+        self.bus.publish(self.event(T::TOPIC).payload(payload))
+    }
+
+    /// Publishes an already built event (build it with [`event`](Self::event)
+    /// to set the source).
+    pub fn publish_event(&self, event: Event) -> usize {
+        self.bus.publish(event)
+    }
+
+    /// Sends `payload` to the module `target`.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventBus::send`].
+    pub fn send<T: EventPayload>(&self, target: &str, payload: T) -> Result<()> {
+        self.bus.send(target, self.event(T::TOPIC).payload(payload))
+    }
+
+    /// Sends `payload` to `target` as a request and waits for the reply.
+    ///
+    /// # Errors
+    ///
+    /// As [`EventBus::request`].
+    pub async fn request<T: EventPayload>(
+        &self,
+        target: &str,
+        payload: T,
+        timeout: Duration,
+    ) -> Result<Event> {
+        let event = self.event(T::TOPIC).payload(payload);
+        self.bus.request(target, event, timeout).await
+    }
+
+    /// Runs `task` beside the module. It is aborted when the module stops
+    /// or restarts, so a module leaves nothing running behind it.
+    pub fn spawn<F>(&mut self, task: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        // Reap finished tasks so a long-lived module does not accumulate them.
+        while self.tasks.try_join_next().is_some() {}
+        self.tasks.spawn(task);
+    }
+
+    /// Tasks spawned through [`spawn`](Self::spawn) still running.
+    #[must_use]
+    pub fn tasks(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Aborts every spawned task and waits for them to end.
+    pub(crate) async fn shutdown(&mut self) {
+        self.tasks.abort_all();
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("name", &self.name)
+            .field("tasks", &self.tasks.len())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,318 @@
+//! The runtime: [`Bot`] runs modules as supervised tasks.
+
+mod control;
+mod graph;
+mod policy;
+mod runner;
+mod shared;
+mod supervisor;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+
+pub use control::{ControlRequest, ModuleList};
+pub use policy::{RestartPolicy, RuntimeConfig};
+pub use shared::ModuleStatus;
+pub use supervisor::ShutdownReport;
+
+use graph::CONTROL_INBOX;
+use runner::Runner;
+use shared::Shared;
+use supervisor::{Slot, Supervisor};
+
+use crate::{Event, EventBus, Module, ModuleInfo, Result, SubscribeOptions};
+
+/// A bot: modules, the bus they share, and the supervisor that runs them.
+///
+/// ```
+/// use daz_core::{Bot, Context, Module, ModuleResult};
+///
+/// /// Says hello when it starts.
+/// #[derive(Module)]
+/// #[module(name = "hello")]
+/// struct Hello;
+///
+/// #[daz_core::async_trait]
+/// impl Module for Hello {
+///     async fn start(&mut self, ctx: &mut Context) -> ModuleResult {
+///         tracing::info!("{} started", ctx.name());
+///         Ok(())
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> daz_core::Result<()> {
+/// let bot = Bot::builder().module(Hello).build()?;
+/// let handle = bot.handle();
+/// let running = tokio::spawn(bot.run());
+/// // ... later, or on SIGINT/SIGTERM:
+/// handle.stop();
+/// let report = running.await.expect("the bot task")?;
+/// assert!(report.abandoned.is_empty());
+/// # Ok(()) }
+/// ```
+pub struct Bot {
+    bus: EventBus,
+    runtime: RuntimeConfig,
+    modules: Vec<(Arc<Shared>, Box<dyn Module>)>,
+    graph: graph::Graph,
+    stop_tx: watch::Sender<bool>,
+}
+
+/// Builds a [`Bot`]; see [`Bot::builder`].
+#[must_use]
+#[derive(Default)]
+pub struct BotBuilder {
+    bus: Option<EventBus>,
+    runtime: RuntimeConfig,
+    modules: Vec<Box<dyn Module>>,
+}
+
+impl BotBuilder {
+    /// Uses `bus` (default: a new [`EventBus`] with default settings).
+    pub fn bus(mut self, bus: EventBus) -> Self {
+        self.bus = Some(bus);
+        self
+    }
+
+    /// Sets the runtime settings (default [`RuntimeConfig::default`]).
+    pub fn runtime(mut self, runtime: RuntimeConfig) -> Self {
+        self.runtime = runtime;
+        self
+    }
+
+    /// Adds a module.
+    pub fn module(self, module: impl Module) -> Self {
+        self.boxed_module(Box::new(module))
+    }
+
+    /// Adds a boxed module.
+    pub fn boxed_module(mut self, module: Box<dyn Module>) -> Self {
+        self.modules.push(module);
+        self
+    }
+
+    /// Checks the modules and their dependencies and builds the bot.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidModuleName`](crate::Error::InvalidModuleName),
+    /// [`Error::DuplicateModule`](crate::Error::DuplicateModule),
+    /// [`Error::MissingDependency`](crate::Error::MissingDependency) or
+    /// [`Error::DependencyCycle`](crate::Error::DependencyCycle) naming the
+    /// modules; [`Error::InvalidConfig`](crate::Error::InvalidConfig) for a
+    /// bad runtime setting.
+    pub fn build(self) -> Result<Bot> {
+        self.runtime.validate()?;
+        let manifests: Vec<_> = self.modules.iter().map(|m| m.manifest()).collect();
+        let graph = graph::resolve(&manifests)?;
+        let modules = manifests
+            .into_iter()
+            .zip(self.modules)
+            .map(|(manifest, module)| (Arc::new(Shared::new(manifest)), module))
+            .collect();
+        let (stop_tx, _) = watch::channel(false);
+        Ok(Bot {
+            bus: self.bus.unwrap_or_default(),
+            runtime: self.runtime,
+            modules,
+            graph,
+            stop_tx,
+        })
+    }
+}
+
+impl Bot {
+    /// A builder: add modules, then [`build`](BotBuilder::build).
+    pub fn builder() -> BotBuilder {
+        BotBuilder::default()
+    }
+
+    /// The bus the modules share.
+    #[must_use]
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// A handle to stop and control the bot once it runs.
+    #[must_use]
+    pub fn handle(&self) -> BotHandle {
+        BotHandle {
+            bus: self.bus.clone(),
+            stop: self.stop_tx.clone(),
+        }
+    }
+
+    /// Runs the bot until [`BotHandle::stop`], a
+    /// [`ControlRequest::Shutdown`], SIGINT (Ctrl-C) or SIGTERM; then stops
+    /// the modules in reverse dependency order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InboxTaken`](crate::Error::InboxTaken) if something else on
+    /// the bus already holds the runtime's `daz` inbox.
+    pub async fn run(self) -> Result<ShutdownReport> {
+        self.run_until(os_signal()).await
+    }
+
+    /// Like [`run`](Self::run), but stops when `stop` completes instead of
+    /// on signals.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Self::run).
+    pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<ShutdownReport> {
+        let control = self.bus.inbox(CONTROL_INBOX, SubscribeOptions::new())?;
+        let (report_tx, reports) = mpsc::unbounded_channel();
+        let mut slots = Vec::with_capacity(self.modules.len());
+        for (index, (shared, module)) in self.modules.into_iter().enumerate() {
+            let (runner, commands) = Runner::new(
+                index,
+                module,
+                Arc::clone(&shared),
+                self.bus.clone(),
+                self.runtime.restart.clone(),
+                report_tx.clone(),
+            );
+            slots.push(Slot::new(shared, commands, tokio::spawn(runner.run())));
+        }
+        drop(report_tx);
+        let mut stop_rx = self.stop_tx.subscribe();
+        let stopped = async move {
+            tokio::select! {
+                () = stop => {}
+                _ = stop_rx.wait_for(|stop| *stop) => {}
+            }
+        };
+        let supervisor = Supervisor {
+            bus: self.bus,
+            config: self.runtime,
+            graph: self.graph,
+            slots,
+            reports,
+            control,
+            abandoned: Vec::new(),
+        };
+        Ok(supervisor.run(stopped).await)
+    }
+}
+
+async fn os_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; stopping on Ctrl-C only");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Stops and controls a running [`Bot`]. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct BotHandle {
+    bus: EventBus,
+    stop: watch::Sender<bool>,
+}
+
+/// How long handle requests wait for the supervisor.
+const CONTROL_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl BotHandle {
+    /// Asks the bot to stop gracefully; `run` returns once it has.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// The bus of the bot.
+    #[must_use]
+    pub fn bus(&self) -> &EventBus {
+        &self.bus
+    }
+
+    /// Sends a control request and returns the module list after it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ControlRefused`](crate::Error::ControlRefused) (inside
+    /// [`Error::RequestFailed`](crate::Error::RequestFailed)) when refused;
+    /// [`Error::UnknownTarget`](crate::Error::UnknownTarget) when the bot is
+    /// not running.
+    pub async fn control(&self, request: ControlRequest) -> Result<ModuleList> {
+        let reply = self
+            .bus
+            .request(CONTROL_INBOX, Event::new(request), CONTROL_TIMEOUT)
+            .await?;
+        Ok(reply.payload::<ModuleList>()?.into_owned())
+    }
+
+    /// Every module's status, in start order.
+    ///
+    /// # Errors
+    ///
+    /// As [`control`](Self::control).
+    pub async fn modules(&self) -> Result<ModuleList> {
+        self.control(ControlRequest::List).await
+    }
+
+    /// Enables `module`.
+    ///
+    /// # Errors
+    ///
+    /// As [`control`](Self::control).
+    pub async fn enable(&self, module: &str) -> Result<ModuleList> {
+        self.control(ControlRequest::Enable {
+            module: module.to_owned(),
+        })
+        .await
+    }
+
+    /// Disables `module`: stops it and keeps it stopped.
+    ///
+    /// # Errors
+    ///
+    /// As [`control`](Self::control); refused while a running module
+    /// requires it.
+    pub async fn disable(&self, module: &str) -> Result<ModuleList> {
+        self.control(ControlRequest::Disable {
+            module: module.to_owned(),
+        })
+        .await
+    }
+
+    /// Restarts `module` (also how a degraded module is retried).
+    ///
+    /// # Errors
+    ///
+    /// As [`control`](Self::control); refused while a running module
+    /// requires it.
+    pub async fn restart(&self, module: &str) -> Result<ModuleList> {
+        self.control(ControlRequest::Restart {
+            module: module.to_owned(),
+        })
+        .await
+    }
+}
+
+impl std::fmt::Debug for Bot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.modules.iter().map(|(s, _)| &*s.name).collect();
+        f.debug_struct("Bot")
+            .field("modules", &names)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,86 @@
+//! Controlling a running bot over the bus: requests to the `daz` inbox.
+
+use serde::{Deserialize, Serialize};
+
+use super::shared::ModuleStatus;
+use crate::{EventPayload, Health, ModuleState, Topic};
+
+/// A request to the runtime, sent to the `daz` inbox under `daz.control`
+/// (by [`BotHandle`](crate::BotHandle), a chat command, the admin API or
+/// a remote peer). Answered with a [`ModuleList`].
+///
+/// ```
+/// use daz_core::ControlRequest;
+///
+/// let json = serde_json::to_value(ControlRequest::Restart { module: "greeter".into() })?;
+/// assert_eq!(json, serde_json::json!({ "action": "restart", "module": "greeter" }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "lowercase", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum ControlRequest {
+    /// Every module's status.
+    List,
+    /// Let a disabled module run again.
+    Enable {
+        /// The module.
+        module: String,
+    },
+    /// Stop a module and keep it stopped. Refused while a running module
+    /// requires it.
+    Disable {
+        /// The module.
+        module: String,
+    },
+    /// Stop and start a module again (also the way out of `degraded`).
+    /// Refused while a running module requires it.
+    Restart {
+        /// The module.
+        module: String,
+    },
+    /// Stop the whole bot gracefully.
+    Shutdown,
+}
+
+impl EventPayload for ControlRequest {
+    const TOPIC: Topic = Topic::from_static("daz.control");
+}
+
+/// The answer to a [`ControlRequest`]: every module's status after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModuleList {
+    /// One entry per module, in start order.
+    pub modules: Vec<ModuleStatus>,
+}
+
+impl EventPayload for ModuleList {
+    const TOPIC: Topic = Topic::from_static("daz.modules");
+}
+
+impl ModuleList {
+    /// The status of `module`, if it is in the bot.
+    #[must_use]
+    pub fn get(&self, module: &str) -> Option<&ModuleStatus> {
+        self.modules.iter().find(|m| m.name == module)
+    }
+
+    /// The health of the whole bot: the worst of its enabled modules, where
+    /// a module that is not running counts as unhealthy and a degraded one
+    /// as degraded.
+    #[must_use]
+    pub fn overall_health(&self) -> Health {
+        let mut worst = Health::Healthy;
+        for m in self.modules.iter().filter(|m| m.enabled) {
+            let health = match m.state {
+                ModuleState::Running => m.health.clone(),
+                ModuleState::Degraded => Health::Degraded(format!("{} is degraded", m.name)),
+                state => Health::Unhealthy(format!("{} is {state}", m.name)),
+            };
+            if health.severity() > worst.severity() {
+                worst = health;
+            }
+        }
+        worst
+    }
+}

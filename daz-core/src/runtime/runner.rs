@@ -1,0 +1,280 @@
+//! One module's task: init, start, the mailbox loop, stop — with panics
+//! caught and failures restarted per the [`RestartPolicy`].
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use futures::FutureExt;
+use tokio::sync::{mpsc, oneshot};
+
+use super::policy::{Failures, RestartPolicy};
+use super::shared::Shared;
+use crate::module::Context;
+use crate::{Event, EventBus, Health, Module, ModuleState, SubscribeOptions, Subscription};
+
+/// What the supervisor tells a runner.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Start (or restart after degradation).
+    Start,
+    /// Stop; answer on the channel once stopped.
+    Stop(oneshot::Sender<()>),
+}
+
+/// A state change, for the supervisor.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Report {
+    pub(crate) index: usize,
+    pub(crate) state: ModuleState,
+}
+
+enum Ended {
+    Stopped(oneshot::Sender<()>),
+    Failed(String),
+    /// The supervisor is gone: stop and end the task.
+    Exit,
+}
+
+pub(crate) struct Runner {
+    index: usize,
+    module: Box<dyn Module>,
+    shared: Arc<Shared>,
+    bus: EventBus,
+    commands: mpsc::UnboundedReceiver<Command>,
+    reports: mpsc::UnboundedSender<Report>,
+    failures: Failures,
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> String {
+    let text = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a non-text panic payload".to_owned());
+    format!("panicked: {text}")
+}
+
+/// Runs a hook with its panic caught.
+async fn guard<F: Future>(hook: F) -> Result<F::Output, String> {
+    AssertUnwindSafe(hook)
+        .catch_unwind()
+        .await
+        .map_err(|p| panic_message(&*p))
+}
+
+impl Runner {
+    pub(crate) fn new(
+        index: usize,
+        module: Box<dyn Module>,
+        shared: Arc<Shared>,
+        bus: EventBus,
+        policy: RestartPolicy,
+        reports: mpsc::UnboundedSender<Report>,
+    ) -> (Self, mpsc::UnboundedSender<Command>) {
+        let (command_tx, commands) = mpsc::unbounded_channel();
+        let runner = Self {
+            index,
+            module,
+            shared,
+            bus,
+            commands,
+            reports,
+            failures: Failures::new(policy),
+        };
+        (runner, command_tx)
+    }
+
+    fn set(&self, state: ModuleState, reason: Option<String>) {
+        self.shared.set_state(state, reason.clone(), &self.bus);
+        // The supervisor only goes away when the bot ends.
+        let _ = self.reports.send(Report {
+            index: self.index,
+            state,
+        });
+    }
+
+    /// The task: idle until started, then attempts, restarts and stops
+    /// until the supervisor drops its command channel.
+    pub(crate) async fn run(mut self) {
+        loop {
+            match self.commands.recv().await {
+                None => return,
+                Some(Command::Stop(ack)) => {
+                    let _ = ack.send(());
+                    continue;
+                }
+                Some(Command::Start) => {}
+            }
+            loop {
+                match self.attempt().await {
+                    Ended::Exit => return,
+                    Ended::Stopped(ack) => {
+                        self.set(ModuleState::Stopped, None);
+                        let _ = ack.send(());
+                        break;
+                    }
+                    Ended::Failed(reason) => {
+                        if !self.after_failure(reason).await {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counts a failure and waits out the backoff. `true` to try again,
+    /// `false` to go idle (degraded, or stopped meanwhile).
+    async fn after_failure(&mut self, reason: String) -> bool {
+        tracing::warn!(module = %self.shared.name, %reason, "module failed");
+        self.shared.counters.failures.inc();
+        let count = self.failures.record();
+        if self.failures.exhausted(count) {
+            tracing::error!(module = %self.shared.name, failures = count, "module degraded");
+            self.failures.reset();
+            self.set(ModuleState::Degraded, Some(reason));
+            return false;
+        }
+        let delay = self.failures.backoff(count);
+        let note = format!("{reason}; restarting in {delay:?}");
+        self.set(ModuleState::Stopped, Some(note));
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            command = self.commands.recv() => match command {
+                None => return false,
+                Some(Command::Stop(ack)) => {
+                    let _ = ack.send(());
+                    return false;
+                }
+                Some(Command::Start) => {}
+            },
+        }
+        self.shared.counters.restarts.inc();
+        true
+    }
+
+    async fn attempt(&mut self) -> Ended {
+        self.set(ModuleState::Initializing, None);
+        let name = Arc::clone(&self.shared.name);
+        let mut options = SubscribeOptions::new().owner(Arc::clone(&name));
+        if let Some(rooms) = self.shared.manifest.rooms() {
+            options = options.rooms(rooms.iter().map(String::as_str));
+        }
+        let inbox = match self.bus.inbox(&name, options) {
+            Ok(inbox) => inbox,
+            Err(e) => return Ended::Failed(format!("cannot open its mailbox: {e}")),
+        };
+        let mut ctx = Context::new(Arc::clone(&name), self.bus.clone(), inbox.id());
+        if let Err(reason) = flatten(guard(self.module.init(&mut ctx)).await) {
+            cleanup(&self.bus, &name, &mut ctx, inbox).await;
+            return Ended::Failed(format!("init {reason}"));
+        }
+        self.set(ModuleState::Ready, None);
+        if let Err(reason) = flatten(guard(self.module.start(&mut ctx)).await) {
+            self.stop_module(&mut ctx, inbox).await;
+            return Ended::Failed(format!("start {reason}"));
+        }
+        self.set(ModuleState::Running, None);
+        self.refresh_health();
+        let mut inbox = inbox;
+        let ended = loop {
+            tokio::select! {
+                biased;
+                command = self.commands.recv() => match command {
+                    None => break Ended::Exit,
+                    Some(Command::Stop(ack)) => break Ended::Stopped(ack),
+                    Some(Command::Start) => {}
+                },
+                event = inbox.recv() => match event {
+                    None => break Ended::Failed("its mailbox was closed".to_owned()),
+                    Some(event) => {
+                        if let Err(reason) = self.dispatch(&mut ctx, event).await {
+                            break Ended::Failed(reason);
+                        }
+                    }
+                },
+            }
+        };
+        self.stop_module(&mut ctx, inbox).await;
+        ended
+    }
+
+    /// Hands one event to `handle` or `handle_request`. `Err` only for a
+    /// panic, which ends this attempt.
+    async fn dispatch(&mut self, ctx: &mut Context, event: Event) -> Result<(), String> {
+        let counters = &self.shared.counters;
+        let started = std::time::Instant::now();
+        let is_request =
+            event.correlation_id().is_some() && event.target() == Some(&*self.shared.name);
+        let result = if is_request {
+            let outcome = guard(self.module.handle_request(ctx, event.clone())).await;
+            match outcome {
+                Ok(Ok(reply)) => {
+                    let _ = self.bus.reply(&event, reply);
+                    Ok(Ok(()))
+                }
+                Ok(Err(e)) => {
+                    let _ = self.bus.reply_error(&event, e.to_string());
+                    Ok(Err(e))
+                }
+                Err(panic) => {
+                    let _ = self
+                        .bus
+                        .reply_error(&event, format!("{} {panic}", self.shared.name));
+                    Err(panic)
+                }
+            }
+        } else {
+            guard(self.module.handle(ctx, event)).await
+        };
+        counters.record_handled(started.elapsed());
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                counters.errors.inc();
+                tracing::warn!(module = %self.shared.name, error = %e, "handler error");
+                self.shared.set_last_error(e.to_string());
+            }
+            Err(panic) => {
+                counters.panics.inc();
+                return Err(format!("handler {panic}"));
+            }
+        }
+        self.refresh_health();
+        Ok(())
+    }
+
+    fn refresh_health(&self) {
+        let health = std::panic::catch_unwind(AssertUnwindSafe(|| self.module.health()))
+            .unwrap_or_else(|p| Health::Unhealthy(format!("health() {}", panic_message(&*p))));
+        self.shared.set_health(health);
+    }
+
+    /// Calls `stop` (errors and panics logged), then removes what the
+    /// module left on the bus and its tasks.
+    async fn stop_module(&mut self, ctx: &mut Context, inbox: Subscription) {
+        self.set(ModuleState::Stopping, None);
+        if let Err(reason) = flatten(guard(self.module.stop(ctx)).await) {
+            tracing::warn!(module = %self.shared.name, %reason, "stop failed; stopping anyway");
+        }
+        cleanup(&self.bus, &self.shared.name, ctx, inbox).await;
+    }
+}
+
+/// Aborts the module's tasks and removes what it left on the bus.
+async fn cleanup(bus: &EventBus, name: &str, ctx: &mut Context, inbox: Subscription) {
+    ctx.shutdown().await;
+    drop(inbox);
+    bus.unsubscribe_owner(name);
+}
+
+/// Folds a hook's panic and its `Err` into one reason.
+fn flatten(outcome: Result<crate::ModuleResult, String>) -> Result<(), String> {
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("failed: {e}")),
+        Err(panic) => Err(panic),
+    }
+}

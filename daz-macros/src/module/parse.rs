@@ -1,0 +1,145 @@
+//! Reads `#[module(...)]` and the doc comment into a [`ModuleDerive`].
+
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::{DeriveInput, Expr, ExprLit, Lit, LitBool, LitStr, Meta, Token};
+
+use super::ModuleDerive;
+
+/// `None` if `name` can name a module, else what is wrong with it (as
+/// `daz_core`'s `check_name`).
+fn name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the name is empty".into());
+    }
+    if name.len() > 64 {
+        return Some(format!(
+            "the name is {} bytes long; the limit is 64",
+            name.len()
+        ));
+    }
+    if name == "daz" {
+        return Some("`daz` is reserved for the runtime's control inbox".into());
+    }
+    name.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+        .map(|c| format!("{c:?} is not allowed in a module name; use letters, digits, '_' or '-'"))
+}
+
+fn string_list(meta: &ParseNestedMeta<'_>, check_names: bool) -> syn::Result<Vec<LitStr>> {
+    let value = meta.value()?;
+    let content;
+    syn::bracketed!(content in value);
+    let items = Punctuated::<LitStr, Token![,]>::parse_terminated(&content).map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected a list of string literals: `[\"a\", \"b\"]`",
+        )
+    })?;
+    let items: Vec<LitStr> = items.into_iter().collect();
+    if check_names {
+        for item in &items {
+            if let Some(problem) = name_problem(&item.value()) {
+                return Err(syn::Error::new(item.span(), problem));
+            }
+        }
+    }
+    Ok(items)
+}
+
+fn doc_comment(input: &DeriveInput) -> String {
+    let lines: Vec<String> = input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            Meta::NameValue(nv) => match &nv.value {
+                Expr::Lit(ExprLit {
+                    lit: Lit::Str(s), ..
+                }) => Some(s.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    lines.join("\n").trim().to_owned()
+}
+
+pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
+    let mut name: Option<LitStr> = None;
+    let mut version: Option<LitStr> = None;
+    let mut description: Option<LitStr> = None;
+    let mut requires: Option<Vec<LitStr>> = None;
+    let mut provides: Option<Vec<LitStr>> = None;
+    let mut rooms: Option<Vec<LitStr>> = None;
+    let mut critical: Option<bool> = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("module")) {
+        attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let twice = || meta.error(format!("`{key}` is given twice; keep one"));
+            let string = |meta: &ParseNestedMeta<'_>| -> syn::Result<LitStr> {
+                meta.value()?.parse::<LitStr>().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        format!("expected a string literal: `{key} = \"...\"`"),
+                    )
+                })
+            };
+            match key.as_str() {
+                "name" if name.is_some() => Err(twice()),
+                "name" => {
+                    let lit = string(&meta)?;
+                    if let Some(problem) = name_problem(&lit.value()) {
+                        return Err(syn::Error::new(lit.span(), problem));
+                    }
+                    name = Some(lit);
+                    Ok(())
+                }
+                "version" if version.is_some() => Err(twice()),
+                "version" => string(&meta).map(|v| version = Some(v)),
+                "description" if description.is_some() => Err(twice()),
+                "description" => string(&meta).map(|v| description = Some(v)),
+                "requires" if requires.is_some() => Err(twice()),
+                "requires" => string_list(&meta, true).map(|v| requires = Some(v)),
+                "provides" if provides.is_some() => Err(twice()),
+                "provides" => string_list(&meta, false).map(|v| provides = Some(v)),
+                "rooms" if rooms.is_some() => Err(twice()),
+                "rooms" => string_list(&meta, false).map(|v| rooms = Some(v)),
+                "critical" if critical.is_some() => Err(twice()),
+                "critical" => {
+                    critical = Some(if meta.input.peek(Token![=]) {
+                        meta.value()?.parse::<LitBool>()?.value
+                    } else {
+                        true
+                    });
+                    Ok(())
+                }
+                _ => Err(meta.error(
+                    "unknown `module` key; expected name, version, description, requires, \
+                     provides, rooms or critical",
+                )),
+            }
+        })?;
+    }
+    let Some(name) = name else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "missing module name: add `#[module(name = \"my_module\")]` to the type",
+        ));
+    };
+    Ok(ModuleDerive {
+        ident: &input.ident,
+        generics: &input.generics,
+        name,
+        version,
+        description: description.map_or_else(|| doc_comment(input), |d| d.value()),
+        requires: requires.unwrap_or_default(),
+        provides: provides.unwrap_or_default(),
+        rooms,
+        critical: critical.unwrap_or(false),
+    })
+}
