@@ -1,8 +1,7 @@
 //! Reads `#[module(...)]` and the doc comment into a [`ModuleDerive`].
 
 use syn::meta::ParseNestedMeta;
-use syn::punctuated::Punctuated;
-use syn::{DeriveInput, Expr, ExprLit, Lit, LitBool, LitStr, Meta, Token};
+use syn::{DeriveInput, Expr, ExprArray, ExprLit, Lit, LitBool, LitStr, Meta, Token};
 
 use super::ModuleDerive;
 
@@ -26,17 +25,26 @@ fn name_problem(name: &str) -> Option<String> {
         .map(|c| format!("{c:?} is not allowed in a module name; use letters, digits, '_' or '-'"))
 }
 
-fn string_list(meta: &ParseNestedMeta<'_>, check_names: bool) -> syn::Result<Vec<LitStr>> {
-    let value = meta.value()?;
-    let content;
-    syn::bracketed!(content in value);
-    let items = Punctuated::<LitStr, Token![,]>::parse_terminated(&content).map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            "expected a list of string literals: `[\"a\", \"b\"]`",
-        )
-    })?;
-    let items: Vec<LitStr> = items.into_iter().collect();
+fn string_list(
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+    check_names: bool,
+) -> syn::Result<Vec<LitStr>> {
+    let expected = || format!("expected a list of strings: `{key} = [\"a\", \"b\"]`");
+    let array: ExprArray = meta
+        .value()?
+        .parse()
+        .map_err(|e| syn::Error::new(e.span(), expected()))?;
+    let items = array
+        .elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(s), ..
+            }) => Ok(s.clone()),
+            other => Err(syn::Error::new_spanned(other, expected())),
+        })
+        .collect::<syn::Result<Vec<LitStr>>>()?;
     if check_names {
         for item in &items {
             if let Some(problem) = name_problem(&item.value()) {
@@ -104,15 +112,23 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 "description" if description.is_some() => Err(twice()),
                 "description" => string(&meta).map(|v| description = Some(v)),
                 "requires" if requires.is_some() => Err(twice()),
-                "requires" => string_list(&meta, true).map(|v| requires = Some(v)),
+                "requires" => string_list(&meta, &key, true).map(|v| requires = Some(v)),
                 "provides" if provides.is_some() => Err(twice()),
-                "provides" => string_list(&meta, false).map(|v| provides = Some(v)),
+                "provides" => string_list(&meta, &key, false).map(|v| provides = Some(v)),
                 "rooms" if rooms.is_some() => Err(twice()),
-                "rooms" => string_list(&meta, false).map(|v| rooms = Some(v)),
+                "rooms" => string_list(&meta, &key, false).map(|v| rooms = Some(v)),
                 "critical" if critical.is_some() => Err(twice()),
                 "critical" => {
                     critical = Some(if meta.input.peek(Token![=]) {
-                        meta.value()?.parse::<LitBool>()?.value
+                        meta.value()?
+                            .parse::<LitBool>()
+                            .map_err(|e| {
+                                syn::Error::new(
+                                    e.span(),
+                                    "`critical` is a flag: write `critical` or `critical = true`",
+                                )
+                            })?
+                            .value
                     } else {
                         true
                     });

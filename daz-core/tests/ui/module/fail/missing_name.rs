@@ -1,0 +1,5 @@
+#[derive(daz_core::Module)]
+#[module(requires = ["sql"])]
+struct M;
+
+fn main() {}

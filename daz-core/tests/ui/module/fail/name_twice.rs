@@ -1,0 +1,5 @@
+#[derive(daz_core::Module)]
+#[module(name = "a", name = "b")]
+struct M;
+
+fn main() {}

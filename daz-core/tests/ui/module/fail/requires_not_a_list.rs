@@ -1,0 +1,5 @@
+#[derive(daz_core::Module)]
+#[module(name = "m", requires = "sql")]
+struct M;
+
+fn main() {}

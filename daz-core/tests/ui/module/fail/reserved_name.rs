@@ -1,0 +1,5 @@
+#[derive(daz_core::Module)]
+#[module(name = "daz")]
+struct M;
+
+fn main() {}

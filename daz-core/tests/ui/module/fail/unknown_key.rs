@@ -1,0 +1,5 @@
+#[derive(daz_core::Module)]
+#[module(name = "m", depends = ["sql"])]
+struct M;
+
+fn main() {}
