@@ -1,5 +1,0 @@
-#[derive(daz_core::Event)]
-#[event(topic = "demo.plain")]
-struct Plain;
-
-fn main() {}
