@@ -210,4 +210,24 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    /// A configuration file could not be read or parsed.
+    #[error("cannot read configuration {path}: {reason}")]
+    ConfigFile {
+        /// The file.
+        path: String,
+        /// What went wrong, with the line where the parser gives one.
+        reason: String,
+    },
+
+    /// A configuration value is missing, of the wrong type, or unknown.
+    #[error("configuration {origin}: `{key}`: {reason}")]
+    ConfigValue {
+        /// Where the value came from: the file, or the environment variable.
+        origin: String,
+        /// The full key path (`greeter.templates[0]`).
+        key: String,
+        /// What is wrong and what was expected.
+        reason: String,
+    },
 }

@@ -45,6 +45,7 @@
 //! the book's *Semantics* chapter (`docs/src/semantics.md`).
 
 mod bus;
+mod config;
 mod duration;
 mod error;
 mod event;
@@ -66,6 +67,7 @@ pub use bus::{
     BusConfig, BusStats, DEFAULT_CAPACITY, ErrorReply, EventBus, EventBusBuilder, SubscribeOptions,
     SubscriberStats, Subscription, SubscriptionId,
 };
+pub use config::{CORE_SECTIONS, Config, Format, Secret};
 pub use duration::{duration_serde, format_duration, parse_duration};
 pub use error::{BoxError, Error, Result};
 pub use event::{Event, EventBuilder, Priority};
@@ -121,6 +123,7 @@ pub use daz_macros::Event;
 /// | `provides` | `["capability", ...]` | none |
 /// | `rooms` | `["room", ...]` | every room |
 /// | `critical` | flag, or `critical = true` | `false` |
+/// | `config` | the type of the module's config section (serde) | no section allowed |
 ///
 /// ```
 /// use daz_core::{Module, ModuleInfo};

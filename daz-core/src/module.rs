@@ -12,7 +12,7 @@ pub use state::{Health, Lifecycle, ModuleState};
 
 pub(crate) use manifest::check_name;
 
-use crate::{BoxError, Event};
+use crate::{BoxError, Config, Event};
 
 /// What a module hook returns: any error type converts with `?`, and a
 /// string works too (`Err("no such user".into())`).
@@ -23,6 +23,30 @@ pub type ModuleResult<T = ()> = Result<T, BoxError>;
 pub trait ModuleInfo {
     /// The module's manifest. Called once when the bot is built.
     fn manifest(&self) -> Manifest;
+
+    /// Checks the module's section of `config` when the bot is built, so a
+    /// bad value fails startup. `#[derive(Module)]` with `config = Type`
+    /// reads the section as `Type`; the default refuses any section, since
+    /// the module declares no configuration.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ConfigValue`](crate::Error::ConfigValue) naming the key.
+    fn check_config(&self, config: &Config) -> crate::Result<()> {
+        let name = self.manifest().name().to_owned();
+        if config.has_section(&name) {
+            return Err(crate::Error::ConfigValue {
+                origin: config
+                    .path()
+                    .map_or_else(|| "(text)".to_owned(), |p| format!("in {}", p.display())),
+                key: name,
+                reason: "this module takes no configuration; remove the section, or declare \
+                         its type with #[module(config = Type)]"
+                    .to_owned(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A module: one task, one mailbox, its own state.
@@ -126,5 +150,9 @@ pub trait Module: ModuleInfo + Send + 'static {
 impl ModuleInfo for Box<dyn Module> {
     fn manifest(&self) -> Manifest {
         (**self).manifest()
+    }
+
+    fn check_config(&self, config: &Config) -> crate::Result<()> {
+        (**self).check_config(config)
     }
 }

@@ -22,7 +22,7 @@ use runner::Runner;
 use shared::Shared;
 use supervisor::{Slot, Supervisor};
 
-use crate::{Event, EventBus, Module, ModuleInfo, Result, SubscribeOptions};
+use crate::{Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, SubscribeOptions};
 
 /// A bot: modules, the bus they share, and the supervisor that runs them.
 ///
@@ -55,6 +55,7 @@ use crate::{Event, EventBus, Module, ModuleInfo, Result, SubscribeOptions};
 /// ```
 pub struct Bot {
     bus: EventBus,
+    config: Arc<Config>,
     runtime: RuntimeConfig,
     modules: Vec<(Arc<Shared>, Box<dyn Module>)>,
     graph: graph::Graph,
@@ -66,7 +67,8 @@ pub struct Bot {
 #[derive(Default)]
 pub struct BotBuilder {
     bus: Option<EventBus>,
-    runtime: RuntimeConfig,
+    config: Config,
+    runtime: Option<RuntimeConfig>,
     modules: Vec<Box<dyn Module>>,
 }
 
@@ -77,9 +79,17 @@ impl BotBuilder {
         self
     }
 
-    /// Sets the runtime settings (default [`RuntimeConfig::default`]).
+    /// Uses `config` (default: empty, every section at its defaults). The
+    /// `runtime` and `bus` sections set up the bot; each module's section
+    /// is checked when the bot is built.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Sets the runtime settings, instead of the config's `[runtime]`.
     pub fn runtime(mut self, runtime: RuntimeConfig) -> Self {
-        self.runtime = runtime;
+        self.runtime = Some(runtime);
         self
     }
 
@@ -102,12 +112,28 @@ impl BotBuilder {
     /// [`Error::DuplicateModule`](crate::Error::DuplicateModule),
     /// [`Error::MissingDependency`](crate::Error::MissingDependency) or
     /// [`Error::DependencyCycle`](crate::Error::DependencyCycle) naming the
-    /// modules; [`Error::InvalidConfig`](crate::Error::InvalidConfig) for a
-    /// bad runtime setting.
+    /// modules; [`Error::ConfigValue`](crate::Error::ConfigValue) or
+    /// [`Error::InvalidConfig`](crate::Error::InvalidConfig) for a bad
+    /// setting, an unknown section, or a module section its type rejects.
     pub fn build(self) -> Result<Bot> {
-        self.runtime.validate()?;
+        let runtime = match self.runtime {
+            Some(runtime) => runtime,
+            None => self.config.section("runtime")?,
+        };
+        runtime.validate()?;
         let manifests: Vec<_> = self.modules.iter().map(|m| m.manifest()).collect();
         let graph = graph::resolve(&manifests)?;
+        self.config
+            .check_sections(manifests.iter().map(Manifest::name))?;
+        for module in &self.modules {
+            module.check_config(&self.config)?;
+        }
+        let bus = match self.bus {
+            Some(bus) => bus,
+            None => EventBus::builder()
+                .config(self.config.section("bus")?)
+                .build()?,
+        };
         let modules = manifests
             .into_iter()
             .zip(self.modules)
@@ -115,8 +141,9 @@ impl BotBuilder {
             .collect();
         let (stop_tx, _) = watch::channel(false);
         Ok(Bot {
-            bus: self.bus.unwrap_or_default(),
-            runtime: self.runtime,
+            bus,
+            config: Arc::new(self.config),
+            runtime,
             modules,
             graph,
             stop_tx,
@@ -173,6 +200,7 @@ impl Bot {
                 module,
                 Arc::clone(&shared),
                 self.bus.clone(),
+                Arc::clone(&self.config),
                 self.runtime.restart.clone(),
                 report_tx.clone(),
             );

@@ -19,6 +19,8 @@ pub(crate) struct ModuleDerive<'a> {
     pub(crate) provides: Vec<LitStr>,
     pub(crate) rooms: Option<Vec<LitStr>>,
     pub(crate) critical: bool,
+    /// The module's config type, from `config = Type`.
+    pub(crate) config: Option<syn::Type>,
 }
 
 pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {

@@ -4,9 +4,12 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
-use crate::{Event, EventBuilder, EventBus, EventPayload, Pattern, Result, SubscriptionId, Topic};
+use crate::{
+    Config, Event, EventBuilder, EventBus, EventPayload, Pattern, Result, SubscriptionId, Topic,
+};
 
 /// Handed to every [`Module`](crate::Module) hook: the module's name, the
 /// bus, its mailbox, and the tasks it spawned.
@@ -17,15 +20,22 @@ use crate::{Event, EventBuilder, EventBus, EventPayload, Pattern, Result, Subscr
 pub struct Context {
     name: Arc<str>,
     bus: EventBus,
+    config: Arc<Config>,
     mailbox: SubscriptionId,
     tasks: JoinSet<()>,
 }
 
 impl Context {
-    pub(crate) fn new(name: Arc<str>, bus: EventBus, mailbox: SubscriptionId) -> Self {
+    pub(crate) fn new(
+        name: Arc<str>,
+        bus: EventBus,
+        config: Arc<Config>,
+        mailbox: SubscriptionId,
+    ) -> Self {
         Self {
             name,
             bus,
+            config,
             mailbox,
             tasks: JoinSet::new(),
         }
@@ -41,6 +51,22 @@ impl Context {
     #[must_use]
     pub fn bus(&self) -> &EventBus {
         &self.bus
+    }
+
+    /// The module's section of the configuration, as `T` (declare `T` with
+    /// `#[module(config = T)]` so it is checked when the bot is built).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ConfigValue`](crate::Error::ConfigValue) naming the key.
+    pub fn config<T: DeserializeOwned>(&self) -> Result<T> {
+        self.config.section(&self.name)
+    }
+
+    /// The whole configuration.
+    #[must_use]
+    pub fn full_config(&self) -> &Config {
+        &self.config
     }
 
     /// Delivers events matching `pattern` to this module's `handle`.

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::policy::{Failures, RestartPolicy};
 use super::shared::Shared;
 use crate::module::Context;
-use crate::{Event, EventBus, Health, Module, ModuleState, SubscribeOptions, Subscription};
+use crate::{Config, Event, EventBus, Health, Module, ModuleState, SubscribeOptions, Subscription};
 
 /// What the supervisor tells a runner.
 #[derive(Debug)]
@@ -42,6 +42,7 @@ pub(crate) struct Runner {
     module: Box<dyn Module>,
     shared: Arc<Shared>,
     bus: EventBus,
+    config: Arc<Config>,
     commands: mpsc::UnboundedReceiver<Command>,
     reports: mpsc::UnboundedSender<Report>,
     failures: Failures,
@@ -70,6 +71,7 @@ impl Runner {
         module: Box<dyn Module>,
         shared: Arc<Shared>,
         bus: EventBus,
+        config: Arc<Config>,
         policy: RestartPolicy,
         reports: mpsc::UnboundedSender<Report>,
     ) -> (Self, mpsc::UnboundedSender<Command>) {
@@ -79,6 +81,7 @@ impl Runner {
             module,
             shared,
             bus,
+            config,
             commands,
             reports,
             failures: Failures::new(policy),
@@ -166,7 +169,12 @@ impl Runner {
             Ok(inbox) => inbox,
             Err(e) => return Ended::Failed(format!("cannot open its mailbox: {e}")),
         };
-        let mut ctx = Context::new(Arc::clone(&name), self.bus.clone(), inbox.id());
+        let mut ctx = Context::new(
+            Arc::clone(&name),
+            self.bus.clone(),
+            Arc::clone(&self.config),
+            inbox.id(),
+        );
         if let Err(reason) = flatten(guard(self.module.init(&mut ctx)).await) {
             cleanup(&self.bus, &name, &mut ctx, inbox).await;
             return Ended::Failed(format!("init {reason}"));

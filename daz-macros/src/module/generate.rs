@@ -21,6 +21,13 @@ pub(crate) fn generate(model: &ModuleDerive<'_>) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let critical = model.critical;
+    let check_config = model.config.as_ref().map(|ty| {
+        quote! {
+            fn check_config(&self, config: &::daz_core::Config) -> ::daz_core::Result<()> {
+                config.section::<#ty>(#name).map(|_| ())
+            }
+        }
+    });
     quote! {
         impl #impl_generics ::daz_core::ModuleInfo for #ident #ty_generics #where_clause {
             fn manifest(&self) -> ::daz_core::Manifest {
@@ -34,6 +41,8 @@ pub(crate) fn generate(model: &ModuleDerive<'_>) -> TokenStream {
                     critical: #critical,
                 })
             }
+
+            #check_config
         }
     }
 }

@@ -81,6 +81,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
     let mut provides: Option<Vec<LitStr>> = None;
     let mut rooms: Option<Vec<LitStr>> = None;
     let mut critical: Option<bool> = None;
+    let mut config: Option<syn::Type> = None;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("module")) {
         attr.parse_nested_meta(|meta| {
             let key = meta
@@ -117,6 +118,14 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 "provides" => string_list(&meta, &key, false).map(|v| provides = Some(v)),
                 "rooms" if rooms.is_some() => Err(twice()),
                 "rooms" => string_list(&meta, &key, false).map(|v| rooms = Some(v)),
+                "config" if config.is_some() => Err(twice()),
+                "config" => {
+                    let ty = meta.value()?.parse::<syn::Type>().map_err(|e| {
+                        syn::Error::new(e.span(), "expected a type: `config = MyConfig`")
+                    })?;
+                    config = Some(ty);
+                    Ok(())
+                }
                 "critical" if critical.is_some() => Err(twice()),
                 "critical" => {
                     critical = Some(if meta.input.peek(Token![=]) {
@@ -136,7 +145,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 }
                 _ => Err(meta.error(
                     "unknown `module` key; expected name, version, description, requires, \
-                     provides, rooms or critical",
+                     provides, rooms, critical or config",
                 )),
             }
         })?;
@@ -157,5 +166,6 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
         provides: provides.unwrap_or_default(),
         rooms,
         critical: critical.unwrap_or(false),
+        config,
     })
 }
