@@ -80,8 +80,8 @@ pub use module::{
 pub use pattern::Pattern;
 pub use payload::{EventPayload, PayloadRef};
 pub use runtime::{
-    Bot, BotBuilder, BotHandle, ControlRequest, ModuleList, ModuleStatus, RestartPolicy,
-    RuntimeConfig, ShutdownReport,
+    Bot, BotBuilder, BotHandle, ControlRequest, HealthSummary, ModuleList, ModuleStatus,
+    RestartPolicy, RuntimeConfig, ShutdownReport,
 };
 pub use topic::Topic;
 

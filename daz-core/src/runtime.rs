@@ -2,6 +2,7 @@
 
 mod control;
 mod graph;
+mod metrics;
 mod policy;
 mod runner;
 mod shared;
@@ -12,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
-pub use control::{ControlRequest, ModuleList};
+pub use control::{ControlRequest, HealthSummary, ModuleList};
 pub use policy::{RestartPolicy, RuntimeConfig};
 pub use shared::ModuleStatus;
 pub use supervisor::ShutdownReport;

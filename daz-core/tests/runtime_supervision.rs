@@ -274,7 +274,7 @@ async fn control_requests_enable_disable_restart_with_refusals() {
     let top_inits = calls(&l).iter().filter(|c| *c == "top.init").count();
     assert_eq!(top_inits, 3);
     assert_eq!(
-        handle.modules().await.unwrap().overall_health(),
+        handle.modules().await.unwrap().health().overall,
         daz_core::Health::Healthy
     );
     handle.stop();

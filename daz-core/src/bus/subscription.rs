@@ -94,6 +94,12 @@ impl Subscription {
         self.sub.mailbox.len()
     }
 
+    /// Events dropped because this mailbox was full, in all.
+    #[must_use]
+    pub fn dropped(&self) -> u64 {
+        self.sub.dropped()
+    }
+
     /// Also deliver events matching `pattern` to this mailbox. An event
     /// matching several of a subscription's patterns is delivered once.
     ///

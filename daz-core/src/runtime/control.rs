@@ -1,5 +1,7 @@
 //! Controlling a running bot over the bus: requests to the `daz` inbox.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::shared::ModuleStatus;
@@ -65,22 +67,40 @@ impl ModuleList {
         self.modules.iter().find(|m| m.name == module)
     }
 
-    /// The health of the whole bot: the worst of its enabled modules, where
-    /// a module that is not running counts as unhealthy and a degraded one
-    /// as degraded.
+    /// Health per enabled module and overall, as data: a module that is
+    /// not running counts as unhealthy, a degraded one as degraded, a
+    /// running one as its own `health()`; overall is the worst of them.
     #[must_use]
-    pub fn overall_health(&self) -> Health {
-        let mut worst = Health::Healthy;
-        for m in self.modules.iter().filter(|m| m.enabled) {
-            let health = match m.state {
-                ModuleState::Running => m.health.clone(),
-                ModuleState::Degraded => Health::Degraded(format!("{} is degraded", m.name)),
-                state => Health::Unhealthy(format!("{} is {state}", m.name)),
-            };
-            if health.severity() > worst.severity() {
-                worst = health;
+    pub fn health(&self) -> HealthSummary {
+        let modules: BTreeMap<String, Health> = self
+            .modules
+            .iter()
+            .filter(|m| m.enabled)
+            .map(|m| {
+                let health = match m.state {
+                    ModuleState::Running => m.health.clone(),
+                    ModuleState::Degraded => Health::Degraded(format!("{} is degraded", m.name)),
+                    state => Health::Unhealthy(format!("{} is {state}", m.name)),
+                };
+                (m.name.clone(), health)
+            })
+            .collect();
+        let overall = modules.values().fold(Health::Healthy, |worst, h| {
+            if h.severity() > worst.severity() {
+                h.clone()
+            } else {
+                worst
             }
-        }
-        worst
+        });
+        HealthSummary { overall, modules }
     }
+}
+
+/// The bot's health, per module and overall; see [`ModuleList::health`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthSummary {
+    /// The worst of the modules.
+    pub overall: Health,
+    /// Each enabled module's health.
+    pub modules: BTreeMap<String, Health>,
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use futures::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 
+use super::metrics::ModuleMetrics;
 use super::policy::{Failures, RestartPolicy};
 use super::shared::Shared;
 use crate::module::Context;
@@ -46,6 +47,7 @@ pub(crate) struct Runner {
     commands: mpsc::UnboundedReceiver<Command>,
     reports: mpsc::UnboundedSender<Report>,
     failures: Failures,
+    metrics: ModuleMetrics,
 }
 
 fn panic_message(panic: &(dyn Any + Send)) -> String {
@@ -76,6 +78,7 @@ impl Runner {
         reports: mpsc::UnboundedSender<Report>,
     ) -> (Self, mpsc::UnboundedSender<Command>) {
         let (command_tx, commands) = mpsc::unbounded_channel();
+        let name = Arc::clone(&shared.name);
         let runner = Self {
             index,
             module,
@@ -85,6 +88,7 @@ impl Runner {
             commands,
             reports,
             failures: Failures::new(policy),
+            metrics: ModuleMetrics::new(&name),
         };
         (runner, command_tx)
     }
@@ -133,6 +137,7 @@ impl Runner {
     async fn after_failure(&mut self, reason: String) -> bool {
         tracing::warn!(module = %self.shared.name, %reason, "module failed");
         self.shared.counters.failures.inc();
+        self.metrics.failure();
         let count = self.failures.record();
         if self.failures.exhausted(count) {
             tracing::error!(module = %self.shared.name, failures = count, "module degraded");
@@ -155,6 +160,7 @@ impl Runner {
             },
         }
         self.shared.counters.restarts.inc();
+        self.metrics.restart();
         true
     }
 
@@ -198,7 +204,12 @@ impl Runner {
                 event = inbox.recv() => match event {
                     None => break Ended::Failed("its mailbox was closed".to_owned()),
                     Some(event) => {
-                        if let Err(reason) = self.dispatch(&mut ctx, event).await {
+                        let started = std::time::Instant::now();
+                        let outcome = self.dispatch(&mut ctx, event).await;
+                        let took = started.elapsed();
+                        self.shared.counters.record_handled(took);
+                        self.metrics.handled(took, inbox.queued(), inbox.dropped());
+                        if let Err(reason) = outcome {
                             break Ended::Failed(reason);
                         }
                     }
@@ -212,8 +223,6 @@ impl Runner {
     /// Hands one event to `handle` or `handle_request`. `Err` only for a
     /// panic, which ends this attempt.
     async fn dispatch(&mut self, ctx: &mut Context, event: Event) -> Result<(), String> {
-        let counters = &self.shared.counters;
-        let started = std::time::Instant::now();
         let is_request =
             event.correlation_id().is_some() && event.target() == Some(&*self.shared.name);
         let result = if is_request {
@@ -237,16 +246,17 @@ impl Runner {
         } else {
             guard(self.module.handle(ctx, event)).await
         };
-        counters.record_handled(started.elapsed());
         match result {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
-                counters.errors.inc();
+                self.shared.counters.errors.inc();
+                self.metrics.error();
                 tracing::warn!(module = %self.shared.name, error = %e, "handler error");
                 self.shared.set_last_error(e.to_string());
             }
             Err(panic) => {
-                counters.panics.inc();
+                self.shared.counters.panics.inc();
+                self.metrics.panic();
                 return Err(format!("handler {panic}"));
             }
         }
