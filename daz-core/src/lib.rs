@@ -57,7 +57,10 @@ mod payload;
 mod runtime;
 mod topic;
 
+pub mod chat;
 pub mod prelude;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[doc(hidden)]
 pub mod __private;

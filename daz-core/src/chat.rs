@@ -1,0 +1,233 @@
+//! The chat vocabulary shared by the CyTube bridge, the command router,
+//! modules and the test harness: who said what in which room, who came and
+//! went, what is playing, and what the bot says back.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{EventPayload, Topic};
+
+/// A CyTube rank. Ranks are numbers, and some are fractional (a leader is
+/// 1.5), so this wraps an `f64`; compare with the constants.
+///
+/// ```
+/// use daz_core::chat::Rank;
+/// assert!(Rank::MODERATOR > Rank::LEADER);
+/// assert!(Rank::new(1.5).at_least(Rank::REGISTERED));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rank(f64);
+
+impl Rank {
+    /// A guest (not logged in).
+    pub const GUEST: Rank = Rank(0.0);
+    /// A registered user.
+    pub const REGISTERED: Rank = Rank(1.0);
+    /// The channel's leader (controls playback).
+    pub const LEADER: Rank = Rank(1.5);
+    /// A channel moderator.
+    pub const MODERATOR: Rank = Rank(2.0);
+    /// A channel admin.
+    pub const ADMIN: Rank = Rank(3.0);
+    /// The channel owner.
+    pub const OWNER: Rank = Rank(4.0);
+    /// The channel founder.
+    pub const FOUNDER: Rank = Rank(5.0);
+    /// A site administrator.
+    pub const SITE_ADMIN: Rank = Rank(255.0);
+
+    /// A rank from its number (NaN counts as a guest).
+    #[must_use]
+    pub fn new(rank: f64) -> Self {
+        if rank.is_nan() {
+            Self::GUEST
+        } else {
+            Self(rank)
+        }
+    }
+
+    /// The rank's number.
+    #[must_use]
+    pub fn value(self) -> f64 {
+        self.0
+    }
+
+    /// Whether this rank is `minimum` or above.
+    #[must_use]
+    pub fn at_least(self, minimum: Rank) -> bool {
+        self.0 >= minimum.0
+    }
+}
+
+impl fmt::Display for Rank {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A chat line or private message, as decoded text. Published by the
+/// CyTube bridge on `cytube.event.chatMsg` (and `cytube.event.pm` for
+/// private messages, with `pm` set).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChatMessage {
+    /// The channel.
+    pub room: String,
+    /// Who said it.
+    pub user: String,
+    /// Their rank in the room.
+    pub rank: Rank,
+    /// What they said, decoded from CyTube's HTML.
+    pub text: String,
+    /// A private message to the bot rather than room chat.
+    pub pm: bool,
+    /// Replayed history sent on join, not said just now.
+    pub backlog: bool,
+}
+
+impl ChatMessage {
+    /// A room chat line (not a PM, not backlog).
+    #[must_use]
+    pub fn new(room: &str, user: &str, rank: Rank, text: &str) -> Self {
+        Self {
+            room: room.to_owned(),
+            user: user.to_owned(),
+            rank,
+            text: text.to_owned(),
+            pm: false,
+            backlog: false,
+        }
+    }
+
+    /// The same, as a private message.
+    #[must_use]
+    pub fn private(mut self) -> Self {
+        self.pm = true;
+        self
+    }
+
+    /// The topic this message is published under.
+    #[must_use]
+    pub fn topic(&self) -> Topic {
+        if self.pm { PM_TOPIC } else { CHAT_TOPIC }
+    }
+}
+
+/// Where room chat is published.
+pub const CHAT_TOPIC: Topic = Topic::from_static("cytube.event.chatMsg");
+/// Where private messages are published.
+pub const PM_TOPIC: Topic = Topic::from_static("cytube.event.pm");
+
+impl EventPayload for ChatMessage {
+    const TOPIC: Topic = CHAT_TOPIC;
+}
+
+/// A user joined a room (`cytube.event.addUser`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UserJoined {
+    /// The channel.
+    pub room: String,
+    /// Who joined.
+    pub user: String,
+    /// Their rank.
+    pub rank: Rank,
+    /// Part of the user list sent on join, not a new arrival.
+    pub backlog: bool,
+}
+
+impl EventPayload for UserJoined {
+    const TOPIC: Topic = Topic::from_static("cytube.event.addUser");
+}
+
+/// A user left a room (`cytube.event.userLeave`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UserLeft {
+    /// The channel.
+    pub room: String,
+    /// Who left.
+    pub user: String,
+}
+
+impl EventPayload for UserLeft {
+    const TOPIC: Topic = Topic::from_static("cytube.event.userLeave");
+}
+
+/// The playing media changed (`cytube.event.changeMedia`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MediaChanged {
+    /// The channel.
+    pub room: String,
+    /// The title.
+    pub title: String,
+    /// Its length.
+    #[serde(with = "crate::duration::duration_serde")]
+    pub duration: Duration,
+}
+
+impl EventPayload for MediaChanged {
+    const TOPIC: Topic = Topic::from_static("cytube.event.changeMedia");
+}
+
+/// Ask the bridge to say `text` in `room` (`cytube.send.chat`, sent or
+/// requested to the `cytube` module).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SendChat {
+    /// The channel.
+    pub room: String,
+    /// What to say.
+    pub text: String,
+}
+
+impl SendChat {
+    /// Says `text` in `room`.
+    #[must_use]
+    pub fn new(room: &str, text: &str) -> Self {
+        Self {
+            room: room.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+}
+
+impl EventPayload for SendChat {
+    const TOPIC: Topic = Topic::from_static("cytube.send.chat");
+}
+
+/// Ask the bridge to send `text` to `user` privately (`cytube.send.pm`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SendPm {
+    /// The channel the user is in.
+    pub room: String,
+    /// Who to tell.
+    pub to: String,
+    /// What to say.
+    pub text: String,
+}
+
+impl SendPm {
+    /// Tells `to` in `room`: `text`.
+    #[must_use]
+    pub fn new(room: &str, to: &str, text: &str) -> Self {
+        Self {
+            room: room.to_owned(),
+            to: to.to_owned(),
+            text: text.to_owned(),
+        }
+    }
+}
+
+impl EventPayload for SendPm {
+    const TOPIC: Topic = Topic::from_static("cytube.send.pm");
+}
+
+/// The name of the module that bridges CyTube rooms to the bus; chat
+/// actions are sent to it.
+pub const BRIDGE: &str = "cytube";
