@@ -238,3 +238,23 @@ async fn a_module_overrunning_the_deadline_is_abandoned_and_the_rest_still_stop(
         .collect();
     assert_eq!(stops, ["other.stop", "stuck.stop", "base.stop"]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_graceful_stop_first_handles_what_is_queued() {
+    let l = log();
+    let bot = Bot::builder()
+        .module(Probe::new("m", &[], &l).subscribe("poke"))
+        .build()
+        .unwrap();
+    let (handle, bus) = (bot.handle(), bot.bus().clone());
+    let run = tokio::spawn(bot.run_until(std::future::pending()));
+    wait_for(&handle, "m", ModuleState::Running).await;
+    for _ in 0..100 {
+        bus.publish(Event::builder(Topic::new("poke").unwrap()).build());
+    }
+    handle.stop();
+    run.await.unwrap().unwrap();
+    let c = calls(&l);
+    assert_eq!(c.iter().filter(|c| *c == "m.handle").count(), 100);
+    assert_eq!(c.last().map(String::as_str), Some("m.stop"));
+}

@@ -197,19 +197,20 @@ impl Runner {
             tokio::select! {
                 biased;
                 command = self.commands.recv() => match command {
-                    None => break Ended::Exit,
-                    Some(Command::Stop(ack)) => break Ended::Stopped(ack),
+                    None => {
+                        self.drain(&mut ctx, &mut inbox).await;
+                        break Ended::Exit;
+                    }
+                    Some(Command::Stop(ack)) => {
+                        self.drain(&mut ctx, &mut inbox).await;
+                        break Ended::Stopped(ack);
+                    }
                     Some(Command::Start) => {}
                 },
                 event = inbox.recv() => match event {
                     None => break Ended::Failed("its mailbox was closed".to_owned()),
                     Some(event) => {
-                        let started = std::time::Instant::now();
-                        let outcome = self.dispatch(&mut ctx, event).await;
-                        let took = started.elapsed();
-                        self.shared.counters.record_handled(took);
-                        self.metrics.handled(took, inbox.queued(), inbox.dropped());
-                        if let Err(reason) = outcome {
+                        if let Err(reason) = self.handle_one(&mut ctx, &inbox, event).await {
                             break Ended::Failed(reason);
                         }
                     }
@@ -218,6 +219,33 @@ impl Runner {
         };
         self.stop_module(&mut ctx, inbox).await;
         ended
+    }
+
+    /// Handles one event and records it. `Err` only for a panic.
+    async fn handle_one(
+        &mut self,
+        ctx: &mut Context,
+        inbox: &Subscription,
+        event: Event,
+    ) -> Result<(), String> {
+        let started = std::time::Instant::now();
+        let outcome = self.dispatch(ctx, event).await;
+        let took = started.elapsed();
+        self.shared.counters.record_handled(took);
+        self.metrics.handled(took, inbox.queued(), inbox.dropped());
+        outcome
+    }
+
+    /// Before stopping, handles what is already in the mailbox, so events
+    /// published before a graceful stop are not lost. A panic ends the
+    /// draining (the module is stopping anyway).
+    async fn drain(&mut self, ctx: &mut Context, inbox: &mut Subscription) {
+        while let Some(event) = inbox.try_recv() {
+            if let Err(reason) = self.handle_one(ctx, inbox, event).await {
+                tracing::warn!(module = %self.shared.name, %reason, "failed while draining before stop");
+                break;
+            }
+        }
     }
 
     /// Hands one event to `handle` or `handle_request`. `Err` only for a
