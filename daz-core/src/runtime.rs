@@ -138,7 +138,11 @@ impl BotBuilder {
         let modules = manifests
             .into_iter()
             .zip(self.modules)
-            .map(|(manifest, module)| (Arc::new(Shared::new(manifest)), module))
+            .enumerate()
+            .map(|(i, (manifest, module))| {
+                let critical = manifest.is_critical() || !graph.dependents[i].is_empty();
+                (Arc::new(Shared::new(manifest, critical)), module)
+            })
             .collect();
         let (stop_tx, _) = watch::channel(false);
         Ok(Bot {

@@ -258,3 +258,49 @@ async fn a_graceful_stop_first_handles_what_is_queued() {
     assert_eq!(c.iter().filter(|c| *c == "m.handle").count(), 100);
     assert_eq!(c.last().map(String::as_str), Some("m.stop"));
 }
+
+/// Ticks a shared counter from a task spawned through its context.
+#[derive(daz_core::Module)]
+#[module(name = "ticker")]
+struct Ticker(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+#[daz_core::async_trait]
+impl Module for Ticker {
+    async fn start(&mut self, ctx: &mut Context) -> ModuleResult {
+        let ticks = std::sync::Arc::clone(&self.0);
+        ctx.spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+        assert_eq!(ctx.tasks(), 1);
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn tasks_spawned_through_the_context_end_with_the_module() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let bot = Bot::builder()
+        .module(Ticker(std::sync::Arc::clone(&ticks)))
+        .build()
+        .unwrap();
+    let handle = bot.handle();
+    let run = tokio::spawn(bot.run_until(std::future::pending()));
+    wait_for(&handle, "ticker", ModuleState::Running).await;
+    tokio::time::sleep(Duration::from_millis(105)).await;
+    assert!(ticks.load(Relaxed) >= 10, "the task ran");
+    handle.disable("ticker").await.unwrap();
+    wait_for(&handle, "ticker", ModuleState::Stopped).await;
+    let after_stop = ticks.load(Relaxed);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        ticks.load(Relaxed),
+        after_stop,
+        "no tick after the module stopped"
+    );
+    handle.stop();
+    run.await.unwrap().unwrap();
+}

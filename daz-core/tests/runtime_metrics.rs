@@ -121,6 +121,30 @@ fn modules_record_events_errors_restarts_and_handler_time() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_degraded_optional_module_only_degrades_the_bot() {
+    let l = log();
+    let mut runtime = daz_core::RuntimeConfig::default();
+    runtime.restart.max_failures = 1;
+    let bot = Bot::builder()
+        .runtime(runtime)
+        .module(Probe::new("optional", &[], &l).fault(Hook::Init, Fault::Panic, u32::MAX))
+        .module(Probe::new("fine", &[], &l))
+        .build()
+        .unwrap();
+    let handle = bot.handle();
+    let run = tokio::spawn(bot.run_until(std::future::pending()));
+    wait_for(&handle, "optional", ModuleState::Degraded).await;
+    wait_for(&handle, "fine", ModuleState::Running).await;
+    let summary = handle.modules().await.unwrap().health();
+    assert_eq!(
+        summary.overall,
+        Health::Degraded("optional is degraded".into())
+    );
+    handle.stop();
+    run.await.unwrap().unwrap();
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_degraded_module_degrades_the_bot_and_a_stopped_one_is_unhealthy() {
     let l = log();
     let mut runtime = daz_core::RuntimeConfig::default();
@@ -134,8 +158,17 @@ async fn a_degraded_module_degrades_the_bot_and_a_stopped_one_is_unhealthy() {
     let handle = bot.handle();
     let run = tokio::spawn(bot.run_until(std::future::pending()));
     wait_for(&handle, "bad", ModuleState::Degraded).await;
-    let summary = handle.modules().await.unwrap().health();
-    assert!(matches!(summary.modules["bad"], Health::Degraded(_)));
+    let list = handle.modules().await.unwrap();
+    assert!(
+        list.get("bad").unwrap().critical,
+        "required by another module"
+    );
+    assert!(!list.get("needs_bad").unwrap().critical);
+    let summary = list.health();
+    assert!(
+        matches!(summary.modules["bad"], Health::Unhealthy(ref r) if r == "bad is degraded"),
+        "a degraded critical module makes the bot unhealthy: {summary:?}"
+    );
     assert!(
         matches!(summary.modules["needs_bad"], Health::Unhealthy(ref r) if r == "needs_bad is registered")
     );

@@ -11,6 +11,12 @@ mod book_introduction {}
 #[doc = include_str!("../../docs/src/events.md")]
 mod book_events {}
 
+#[doc = include_str!("../../docs/src/modules.md")]
+mod book_modules {}
+
+#[doc = include_str!("../../docs/src/configuration.md")]
+mod book_configuration {}
+
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
 

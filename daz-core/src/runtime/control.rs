@@ -68,8 +68,9 @@ impl ModuleList {
     }
 
     /// Health per enabled module and overall, as data: a module that is
-    /// not running counts as unhealthy, a degraded one as degraded, a
-    /// running one as its own `health()`; overall is the worst of them.
+    /// not running counts as unhealthy, a degraded one as degraded (as
+    /// unhealthy when it is critical), a running one as its own `health()`;
+    /// overall is the worst of them.
     #[must_use]
     pub fn health(&self) -> HealthSummary {
         let modules: BTreeMap<String, Health> = self
@@ -79,7 +80,9 @@ impl ModuleList {
             .map(|m| {
                 let health = match m.state {
                     ModuleState::Running => m.health.clone(),
-                    ModuleState::Degraded => Health::Degraded(format!("{} is degraded", m.name)),
+                    ModuleState::Degraded if !m.critical => {
+                        Health::Degraded(format!("{} is degraded", m.name))
+                    }
                     state => Health::Unhealthy(format!("{} is {state}", m.name)),
                 };
                 (m.name.clone(), health)

@@ -54,6 +54,8 @@ struct Status {
 pub(crate) struct Shared {
     pub(crate) name: Arc<str>,
     pub(crate) manifest: Manifest,
+    /// Marked critical, or required by another module.
+    pub(crate) critical: bool,
     pub(crate) counters: Counters,
     pub(crate) enabled: AtomicBool,
     status: Mutex<Status>,
@@ -64,10 +66,11 @@ fn lock(m: &Mutex<Status>) -> MutexGuard<'_, Status> {
 }
 
 impl Shared {
-    pub(crate) fn new(manifest: Manifest) -> Self {
+    pub(crate) fn new(manifest: Manifest, critical: bool) -> Self {
         Self {
             name: manifest.name().into(),
             manifest,
+            critical,
             counters: Counters::default(),
             enabled: AtomicBool::new(true),
             status: Mutex::new(Status {
@@ -121,6 +124,7 @@ impl Shared {
             version: self.manifest.version().to_owned(),
             description: self.manifest.description().to_owned(),
             requires: self.manifest.requires().to_vec(),
+            critical: self.critical,
             enabled: self.is_enabled(),
             state: status.state,
             reason: status.reason.clone(),
@@ -148,6 +152,9 @@ pub struct ModuleStatus {
     pub description: String,
     /// The modules it requires.
     pub requires: Vec<String>,
+    /// Marked critical, or required by another module: while it is not
+    /// running the bot is unhealthy.
+    pub critical: bool,
     /// Whether it is enabled (a disabled module stays stopped).
     pub enabled: bool,
     /// Its state.
