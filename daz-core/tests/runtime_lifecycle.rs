@@ -190,24 +190,20 @@ async fn requests_rooms_and_tracked_tasks() {
     let status = handle.modules().await.unwrap();
     let echo = status.get("echo").unwrap();
     assert_eq!((echo.events, echo.errors), (4, 1));
-    let owned = bus
-        .stats()
-        .subscribers
-        .iter()
-        .filter(|s| s.owner.as_deref() == Some("echo"))
-        .count();
-    assert_eq!(owned, 2, "inbox and the helper's subscription");
+    let owned = |bus: &EventBus| {
+        bus.stats()
+            .subscribers
+            .iter()
+            .filter(|s| s.owner.as_deref() == Some("echo"))
+            .count()
+    };
+    assert_eq!(owned(&bus), 2, "inbox and the helper's subscription");
 
     handle.stop();
     run.await.unwrap().unwrap();
-    let owned = bus
-        .stats()
-        .subscribers
-        .iter()
-        .filter(|s| s.owner.as_deref() == Some("echo"))
-        .count();
     assert_eq!(
-        owned, 0,
+        owned(&bus),
+        0,
         "stop removed the module's subscriptions and aborted its task"
     );
 }

@@ -120,19 +120,32 @@ fn modules_record_events_errors_restarts_and_handler_time() {
     ));
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_degraded_optional_module_only_degrades_the_bot() {
-    let l = log();
+/// Runs `first` (which always fails `init`, degrading at once) and
+/// `second`.
+fn one_failure_degrades(
+    first: Probe,
+    second: Probe,
+) -> (
+    daz_core::BotHandle,
+    tokio::task::JoinHandle<daz_core::Result<daz_core::ShutdownReport>>,
+) {
     let mut runtime = daz_core::RuntimeConfig::default();
     runtime.restart.max_failures = 1;
     let bot = Bot::builder()
         .runtime(runtime)
-        .module(Probe::new("optional", &[], &l).fault(Hook::Init, Fault::Panic, u32::MAX))
-        .module(Probe::new("fine", &[], &l))
+        .module(first.fault(Hook::Init, Fault::Panic, u32::MAX))
+        .module(second)
         .build()
         .unwrap();
     let handle = bot.handle();
-    let run = tokio::spawn(bot.run_until(std::future::pending()));
+    (handle, tokio::spawn(bot.run_until(std::future::pending())))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_degraded_optional_module_only_degrades_the_bot() {
+    let l = log();
+    let (handle, run) =
+        one_failure_degrades(Probe::new("optional", &[], &l), Probe::new("fine", &[], &l));
     wait_for(&handle, "optional", ModuleState::Degraded).await;
     wait_for(&handle, "fine", ModuleState::Running).await;
     let summary = handle.modules().await.unwrap().health();
@@ -147,16 +160,10 @@ async fn a_degraded_optional_module_only_degrades_the_bot() {
 #[tokio::test(start_paused = true)]
 async fn a_degraded_module_degrades_the_bot_and_a_stopped_one_is_unhealthy() {
     let l = log();
-    let mut runtime = daz_core::RuntimeConfig::default();
-    runtime.restart.max_failures = 1;
-    let bot = Bot::builder()
-        .runtime(runtime)
-        .module(Probe::new("bad", &[], &l).fault(Hook::Init, Fault::Err, u32::MAX))
-        .module(Probe::new("needs_bad", &["bad"], &l))
-        .build()
-        .unwrap();
-    let handle = bot.handle();
-    let run = tokio::spawn(bot.run_until(std::future::pending()));
+    let (handle, run) = one_failure_degrades(
+        Probe::new("bad", &[], &l),
+        Probe::new("needs_bad", &["bad"], &l),
+    );
     wait_for(&handle, "bad", ModuleState::Degraded).await;
     let list = handle.modules().await.unwrap();
     assert!(

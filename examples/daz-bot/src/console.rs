@@ -19,21 +19,29 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The console plays the CyTube bridge: it receives what modules say.
     let mut bridge = bus.inbox(chat::BRIDGE, SubscribeOptions::new())?;
     let handle = bot.handle();
-    let running = tokio::spawn(bot.run_until(std::future::pending()));
+    // `run` also stops on SIGINT (Ctrl-C) and SIGTERM.
+    let mut running = tokio::spawn(bot.run());
+    // Once the supervisor answers, it listens for signals and the modules
+    // have been started.
+    handle.modules().await?;
     println!("daz-bot console: you are `{USER}` in room `{ROOM}`. Try !ping; end with Ctrl-D.");
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
-    loop {
+    let mut input_open = true;
+    let report = loop {
         tokio::select! {
-            line = lines.next_line() => match line? {
+            line = lines.next_line(), if input_open => match line? {
                 Some(line) => publish_line(&bus, &line),
-                None => break,
+                None => {
+                    // A graceful stop lets modules finish what they were given.
+                    input_open = false;
+                    handle.stop();
+                }
             },
             Some(event) = bridge.recv() => print_said(&event),
+            report = &mut running => break report??,
         }
-    }
-    // A graceful stop lets modules finish what they were given.
-    handle.stop();
-    let report = running.await??;
+    };
+    println!("daz-bot console: stopped.");
     for module in report.abandoned {
         eprintln!("daz-bot: module {module} did not stop in time");
     }

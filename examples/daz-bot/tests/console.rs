@@ -41,3 +41,31 @@ fn bad_arguments_print_usage_and_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("usage: daz-bot"), "{err}");
 }
+
+#[test]
+fn sigterm_stops_the_bot_gracefully() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_daz-bot"))
+        .arg("console")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Keep stdin open: only the signal may stop it.
+    let _stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    out.read_line(&mut banner).unwrap();
+    assert!(banner.starts_with("daz-bot console"), "{banner}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "graceful exit: {rest}");
+    assert!(rest.contains("daz-bot console: stopped."), "{rest}");
+}
