@@ -23,7 +23,9 @@ use runner::Runner;
 use shared::Shared;
 use supervisor::{Slot, Supervisor};
 
-use crate::{Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, SubscribeOptions};
+use crate::{
+    Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, SubscribeOptions, Subscription,
+};
 
 /// A bot: modules, the bus they share, and the supervisor that runs them.
 ///
@@ -56,6 +58,9 @@ use crate::{Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, Subsc
 /// ```
 pub struct Bot {
     bus: EventBus,
+    /// The runtime's control inbox, opened when the bot is built so control
+    /// requests wait for the supervisor instead of failing.
+    control: Subscription,
     config: Arc<Config>,
     runtime: RuntimeConfig,
     modules: Vec<(Arc<Shared>, Box<dyn Module>)>,
@@ -145,7 +150,9 @@ impl BotBuilder {
             })
             .collect();
         let (stop_tx, _) = watch::channel(false);
+        let control = bus.inbox(CONTROL_INBOX, SubscribeOptions::new())?;
         Ok(Bot {
+            control,
             bus,
             config: Arc::new(self.config),
             runtime,
@@ -183,8 +190,7 @@ impl Bot {
     ///
     /// # Errors
     ///
-    /// [`Error::InboxTaken`](crate::Error::InboxTaken) if something else on
-    /// the bus already holds the runtime's `daz` inbox.
+    /// None yet; the `Result` leaves room for failures of the run itself.
     pub async fn run(self) -> Result<ShutdownReport> {
         self.run_until(os_signal()).await
     }
@@ -196,7 +202,6 @@ impl Bot {
     ///
     /// As [`run`](Self::run).
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<ShutdownReport> {
-        let control = self.bus.inbox(CONTROL_INBOX, SubscribeOptions::new())?;
         let (report_tx, reports) = mpsc::unbounded_channel();
         let mut slots = Vec::with_capacity(self.modules.len());
         for (index, (shared, module)) in self.modules.into_iter().enumerate() {
@@ -225,7 +230,7 @@ impl Bot {
             graph: self.graph,
             slots,
             reports,
-            control,
+            control: self.control,
             abandoned: Vec::new(),
         };
         Ok(supervisor.run(stopped).await)
@@ -283,8 +288,9 @@ impl BotHandle {
     ///
     /// [`Error::ControlRefused`](crate::Error::ControlRefused) (inside
     /// [`Error::RequestFailed`](crate::Error::RequestFailed)) when refused;
-    /// [`Error::UnknownTarget`](crate::Error::UnknownTarget) when the bot is
-    /// not running.
+    /// [`Error::UnknownTarget`](crate::Error::UnknownTarget) once the bot
+    /// has ended. A request made before [`Bot::run`] starts waits for it (up
+    /// to a minute).
     pub async fn control(&self, request: ControlRequest) -> Result<ModuleList> {
         let reply = self
             .bus
