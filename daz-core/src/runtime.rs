@@ -46,13 +46,13 @@ use crate::{
 /// }
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> daz_core::Result<()> {
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let bot = Bot::builder().module(Hello).build()?;
 /// let handle = bot.handle();
 /// let running = tokio::spawn(bot.run());
 /// // ... later, or on SIGINT/SIGTERM:
 /// handle.stop();
-/// let report = running.await.expect("the bot task")?;
+/// let report = running.await??;
 /// assert!(report.abandoned.is_empty());
 /// # Ok(()) }
 /// ```
