@@ -230,4 +230,14 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
+
+    /// A schedule (cron expression, time zone, interval or delay) is not
+    /// usable.
+    #[error("invalid schedule {input:?}: {reason}")]
+    InvalidSchedule {
+        /// The rejected input.
+        input: String,
+        /// What is wrong.
+        reason: String,
+    },
 }

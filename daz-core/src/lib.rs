@@ -59,6 +59,7 @@ mod topic;
 
 pub mod chat;
 pub mod prelude;
+pub mod schedule;
 #[cfg(feature = "testing")]
 pub mod testing;
 
