@@ -55,6 +55,7 @@ mod module;
 mod pattern;
 mod payload;
 mod runtime;
+mod scheduler;
 mod topic;
 
 pub mod chat;
@@ -87,6 +88,7 @@ pub use runtime::{
     Bot, BotBuilder, BotHandle, ControlRequest, HealthSummary, ModuleList, ModuleStatus,
     RestartPolicy, RuntimeConfig, ShutdownReport,
 };
+pub use scheduler::{Clock, Scheduler, TaskId, TaskInfo, TaskOptions, Tick};
 pub use topic::Topic;
 
 /// Derives [`EventPayload`] for a payload type: `#[event(topic = "...")]`

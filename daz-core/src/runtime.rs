@@ -19,12 +19,13 @@ pub use shared::ModuleStatus;
 pub use supervisor::ShutdownReport;
 
 use graph::CONTROL_INBOX;
-use runner::Runner;
+use runner::{Runner, Services};
 use shared::Shared;
 use supervisor::{Slot, Supervisor};
 
 use crate::{
-    Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, SubscribeOptions, Subscription,
+    Clock, Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, Scheduler,
+    SubscribeOptions, Subscription,
 };
 
 /// A bot: modules, the bus they share, and the supervisor that runs them.
@@ -58,6 +59,7 @@ use crate::{
 /// ```
 pub struct Bot {
     bus: EventBus,
+    scheduler: Scheduler,
     /// The runtime's control inbox, opened when the bot is built so control
     /// requests wait for the supervisor instead of failing.
     control: Subscription,
@@ -73,6 +75,7 @@ pub struct Bot {
 #[derive(Default)]
 pub struct BotBuilder {
     bus: Option<EventBus>,
+    clock: Option<Clock>,
     config: Config,
     runtime: Option<RuntimeConfig>,
     modules: Vec<Box<dyn Module>>,
@@ -82,6 +85,13 @@ impl BotBuilder {
     /// Uses `bus` (default: a new [`EventBus`] with default settings).
     pub fn bus(mut self, bus: EventBus) -> Self {
         self.bus = Some(bus);
+        self
+    }
+
+    /// Sets the scheduler's clock (default [`Clock::system`]; use
+    /// [`Clock::starting_at`] under `tokio::time::pause`).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
         self
     }
 
@@ -151,8 +161,10 @@ impl BotBuilder {
             .collect();
         let (stop_tx, _) = watch::channel(false);
         let control = bus.inbox(CONTROL_INBOX, SubscribeOptions::new())?;
+        let scheduler = Scheduler::new(bus.clone(), self.clock.unwrap_or_else(Clock::system));
         Ok(Bot {
             control,
+            scheduler,
             bus,
             config: Arc::new(self.config),
             runtime,
@@ -173,6 +185,12 @@ impl Bot {
     #[must_use]
     pub fn bus(&self) -> &EventBus {
         &self.bus
+    }
+
+    /// The scheduler the modules share.
+    #[must_use]
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
     }
 
     /// A handle to stop and control the bot once it runs.
@@ -203,20 +221,19 @@ impl Bot {
     /// As [`run`](Self::run).
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<ShutdownReport> {
         let (report_tx, reports) = mpsc::unbounded_channel();
+        let services = Services {
+            bus: self.bus.clone(),
+            scheduler: self.scheduler.clone(),
+            config: Arc::clone(&self.config),
+            policy: self.runtime.restart.clone(),
+            reports: report_tx,
+        };
         let mut slots = Vec::with_capacity(self.modules.len());
         for (index, (shared, module)) in self.modules.into_iter().enumerate() {
-            let (runner, commands) = Runner::new(
-                index,
-                module,
-                Arc::clone(&shared),
-                self.bus.clone(),
-                Arc::clone(&self.config),
-                self.runtime.restart.clone(),
-                report_tx.clone(),
-            );
+            let (runner, commands) = Runner::new(index, module, Arc::clone(&shared), &services);
             slots.push(Slot::new(shared, commands, tokio::spawn(runner.run())));
         }
-        drop(report_tx);
+        drop(services);
         let mut stop_rx = self.stop_tx.subscribe();
         let stopped = async move {
             tokio::select! {
@@ -224,6 +241,7 @@ impl Bot {
                 _ = stop_rx.wait_for(|stop| *stop) => {}
             }
         };
+        let timer = tokio::spawn(self.scheduler.clone().run());
         let supervisor = Supervisor {
             bus: self.bus,
             config: self.runtime,
@@ -233,7 +251,9 @@ impl Bot {
             control: self.control,
             abandoned: Vec::new(),
         };
-        Ok(supervisor.run(stopped).await)
+        let report = supervisor.run(stopped).await;
+        timer.abort();
+        Ok(report)
     }
 }
 

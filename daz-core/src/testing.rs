@@ -51,7 +51,7 @@ use tokio::task::JoinHandle;
 
 use crate::chat::{self, ChatMessage, MediaChanged, Rank, SendChat, SendPm, UserJoined, UserLeft};
 use crate::{
-    Bot, BotBuilder, BotHandle, Config, Event, EventBus, EventPayload, Module, ModuleState,
+    Bot, BotBuilder, BotHandle, Clock, Config, Event, EventBus, EventPayload, Module, ModuleState,
     Pattern, Result, ShutdownReport, SubscribeOptions, Subscription,
 };
 
@@ -84,6 +84,7 @@ type Outbox = Arc<Mutex<Vec<Said>>>;
 pub struct HarnessBuilder {
     bot: BotBuilder,
     room: String,
+    clock: Option<Clock>,
 }
 
 impl HarnessBuilder {
@@ -96,6 +97,14 @@ impl HarnessBuilder {
     /// Uses `config` (default: empty).
     pub fn config(mut self, config: Config) -> Self {
         self.bot = self.bot.config(config);
+        self
+    }
+
+    /// Sets the scheduler's clock (default: starts at the real time now and
+    /// then follows paused time). Use [`Clock::starting_at`] to test
+    /// schedules around a given date.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
         self
     }
 
@@ -120,11 +129,16 @@ impl HarnessBuilder {
             Pattern::new(">")?,
             SubscribeOptions::new().capacity(100_000),
         )?;
-        let bot = self.bot.bus(bus.clone()).build()?;
+        let clock = self
+            .clock
+            .unwrap_or_else(|| Clock::starting_at(chrono::Utc::now()));
+        let bot = self.bot.bus(bus.clone()).clock(clock).build()?;
         let handle = bot.handle();
+        let scheduler = bot.scheduler().clone();
         let run = tokio::spawn(bot.run_until(std::future::pending()));
         let harness = Harness {
             bus,
+            scheduler,
             handle,
             run,
             bridge,
@@ -182,6 +196,7 @@ async fn fake_bridge(bus: EventBus, mut inbox: Subscription, outbox: Outbox) {
 /// A running bot with a fake room; see the [module docs](self).
 pub struct Harness {
     bus: EventBus,
+    scheduler: crate::Scheduler,
     handle: BotHandle,
     run: JoinHandle<Result<ShutdownReport>>,
     bridge: JoinHandle<()>,
@@ -197,6 +212,7 @@ impl Harness {
         HarnessBuilder {
             bot: Bot::builder(),
             room: "lobby".to_owned(),
+            clock: None,
         }
     }
 
@@ -204,6 +220,12 @@ impl Harness {
     #[must_use]
     pub fn bus(&self) -> &EventBus {
         &self.bus
+    }
+
+    /// The bot's scheduler.
+    #[must_use]
+    pub fn scheduler(&self) -> &crate::Scheduler {
+        &self.scheduler
     }
 
     /// The bot's handle (module states, enable/disable/restart).
@@ -224,10 +246,11 @@ impl Harness {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
 
-    /// Advances paused time by `by` (firing cooldowns and schedules on the
-    /// way), then settles.
+    /// Advances paused time by `by`, then settles. Time moves from timer
+    /// to timer, each firing at its own instant with the bot running in
+    /// between, so schedules and cooldowns behave as in real time.
     pub async fn advance(&self, by: Duration) {
-        tokio::time::advance(by).await;
+        tokio::time::sleep(by).await;
         self.settle().await;
     }
 

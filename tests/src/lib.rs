@@ -17,6 +17,9 @@ mod book_modules {}
 #[doc = include_str!("../../docs/src/configuration.md")]
 mod book_configuration {}
 
+#[doc = include_str!("../../docs/src/scheduling.md")]
+mod book_scheduling {}
+
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
 

@@ -7,9 +7,11 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
+use crate::schedule::Schedule;
 use crate::{
     Config, Event, EventBuilder, EventBus, EventPayload, Pattern, Result, SubscriptionId, Topic,
 };
+use crate::{Scheduler, TaskId, TaskOptions};
 
 /// Handed to every [`Module`](crate::Module) hook: the module's name, the
 /// bus, its mailbox, and the tasks it spawned.
@@ -20,6 +22,7 @@ use crate::{
 pub struct Context {
     name: Arc<str>,
     bus: EventBus,
+    scheduler: Scheduler,
     config: Arc<Config>,
     mailbox: SubscriptionId,
     tasks: JoinSet<()>,
@@ -29,12 +32,14 @@ impl Context {
     pub(crate) fn new(
         name: Arc<str>,
         bus: EventBus,
+        scheduler: Scheduler,
         config: Arc<Config>,
         mailbox: SubscriptionId,
     ) -> Self {
         Self {
             name,
             bus,
+            scheduler,
             config,
             mailbox,
             tasks: JoinSet::new(),
@@ -138,14 +143,43 @@ impl Context {
         self.tasks.spawn(task);
     }
 
+    /// Schedules a task for this module: each time it is due, a
+    /// [`Tick`](crate::Tick) (topic `daz.tick`) arrives in `handle`. The
+    /// task is cancelled when the module stops or restarts.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSchedule`](crate::Error::InvalidSchedule) if the
+    /// schedule has no future run.
+    pub fn schedule(&self, name: &str, schedule: Schedule, options: TaskOptions) -> Result<TaskId> {
+        self.scheduler.schedule(&self.name, name, schedule, options)
+    }
+
+    /// Cancels one of this module's tasks; `true` if it existed.
+    pub fn cancel_task(&self, id: TaskId) -> bool {
+        self.scheduler
+            .list(Some(&self.name))
+            .iter()
+            .any(|t| t.id == id)
+            && self.scheduler.cancel(id)
+    }
+
+    /// The scheduler (to pause, resume or list tasks).
+    #[must_use]
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
     /// Tasks spawned through [`spawn`](Self::spawn) still running.
     #[must_use]
     pub fn tasks(&self) -> usize {
         self.tasks.len()
     }
 
-    /// Aborts every spawned task and waits for them to end.
+    /// Aborts every spawned task, cancels the module's scheduled tasks,
+    /// and waits for the spawned tasks to end.
     pub(crate) async fn shutdown(&mut self) {
+        self.scheduler.remove_owner(&self.name);
         self.tasks.abort_all();
         while self.tasks.join_next().await.is_some() {}
     }

@@ -13,7 +13,9 @@ use super::metrics::ModuleMetrics;
 use super::policy::{Failures, RestartPolicy};
 use super::shared::Shared;
 use crate::module::Context;
-use crate::{Config, Event, EventBus, Health, Module, ModuleState, SubscribeOptions, Subscription};
+use crate::{
+    Config, Event, EventBus, Health, Module, ModuleState, Scheduler, SubscribeOptions, Subscription,
+};
 
 /// What the supervisor tells a runner.
 #[derive(Debug)]
@@ -31,6 +33,15 @@ pub(crate) struct Report {
     pub(crate) state: ModuleState,
 }
 
+/// What every runner of a bot shares.
+pub(crate) struct Services {
+    pub(crate) bus: EventBus,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) config: Arc<Config>,
+    pub(crate) policy: RestartPolicy,
+    pub(crate) reports: mpsc::UnboundedSender<Report>,
+}
+
 enum Ended {
     Stopped(oneshot::Sender<()>),
     Failed(String),
@@ -43,6 +54,7 @@ pub(crate) struct Runner {
     module: Box<dyn Module>,
     shared: Arc<Shared>,
     bus: EventBus,
+    scheduler: Scheduler,
     config: Arc<Config>,
     commands: mpsc::UnboundedReceiver<Command>,
     reports: mpsc::UnboundedSender<Report>,
@@ -72,10 +84,7 @@ impl Runner {
         index: usize,
         module: Box<dyn Module>,
         shared: Arc<Shared>,
-        bus: EventBus,
-        config: Arc<Config>,
-        policy: RestartPolicy,
-        reports: mpsc::UnboundedSender<Report>,
+        services: &Services,
     ) -> (Self, mpsc::UnboundedSender<Command>) {
         let (command_tx, commands) = mpsc::unbounded_channel();
         let name = Arc::clone(&shared.name);
@@ -83,11 +92,12 @@ impl Runner {
             index,
             module,
             shared,
-            bus,
-            config,
+            bus: services.bus.clone(),
+            scheduler: services.scheduler.clone(),
+            config: Arc::clone(&services.config),
             commands,
-            reports,
-            failures: Failures::new(policy),
+            reports: services.reports.clone(),
+            failures: Failures::new(services.policy.clone()),
             metrics: ModuleMetrics::new(&name),
         };
         (runner, command_tx)
@@ -178,6 +188,7 @@ impl Runner {
         let mut ctx = Context::new(
             Arc::clone(&name),
             self.bus.clone(),
+            self.scheduler.clone(),
             Arc::clone(&self.config),
             inbox.id(),
         );
@@ -309,7 +320,8 @@ impl Runner {
     }
 }
 
-/// Aborts the module's tasks and removes what it left on the bus.
+/// Aborts the module's tasks, cancels its scheduled tasks and removes what
+/// it left on the bus.
 async fn cleanup(bus: &EventBus, name: &str, ctx: &mut Context, inbox: Subscription) {
     ctx.shutdown().await;
     drop(inbox);

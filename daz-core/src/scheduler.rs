@@ -1,0 +1,347 @@
+//! [`Scheduler`]: one timer for every timed thing a bot does. Each task
+//! belongs to a module; a due task becomes a [`Tick`] in its owner's
+//! mailbox, and a module that stops leaves no task behind.
+
+mod clock;
+mod task;
+
+use std::cmp::Reverse;
+use std::collections::hash_map::RandomState;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+pub use clock::Clock;
+pub use task::{TaskId, TaskInfo, TaskOptions, Tick};
+
+use crate::schedule::Schedule;
+use crate::{Event, EventBus, EventPayload, Result};
+
+struct Entry {
+    owner: Arc<str>,
+    name: String,
+    schedule: Schedule,
+    options: TaskOptions,
+    /// The nominal due time (before jitter); `None` once done.
+    due: Option<DateTime<Utc>>,
+    paused: bool,
+    /// Bumped whenever the heap entry for this task goes stale.
+    generation: u64,
+    last_run: Option<DateTime<Utc>>,
+    runs: u64,
+    failures: u64,
+    late_total_ms: u64,
+    late_max_ms: u64,
+}
+
+#[derive(Default)]
+struct Core {
+    /// (when to fire, task, generation): earliest first; stale entries are
+    /// skipped when popped.
+    heap: BinaryHeap<Reverse<(DateTime<Utc>, TaskId, u64)>>,
+    tasks: HashMap<TaskId, Entry>,
+}
+
+struct Inner {
+    core: Mutex<Core>,
+    clock: Mutex<Clock>,
+    wake: Notify,
+    bus: EventBus,
+    next_id: AtomicU64,
+}
+
+/// The bot's scheduler; cheap to clone. Modules reach it through
+/// [`Context::schedule`](crate::Context::schedule); the runtime removes a
+/// module's tasks when it stops.
+///
+/// There is one timer: the scheduler sleeps until the earliest due task
+/// (or until a task is added), never polls.
+#[derive(Clone)]
+pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+impl Core {
+    fn push(&mut self, id: TaskId) {
+        if let Some(entry) = self.tasks.get(&id)
+            && let (Some(due), false) = (entry.due, entry.paused)
+        {
+            let at = due + jitter(&entry.options);
+            self.heap.push(Reverse((at, id, entry.generation)));
+        }
+    }
+}
+
+fn jitter(options: &TaskOptions) -> chrono::Duration {
+    let max = u64::try_from(options.jitter.as_millis()).unwrap_or(u64::MAX);
+    if max == 0 {
+        return chrono::Duration::zero();
+    }
+    let random = RandomState::new().hash_one(std::time::SystemTime::now());
+    chrono::Duration::milliseconds(i64::try_from(random % (max + 1)).unwrap_or(0))
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Scheduler {
+    /// A scheduler delivering ticks on `bus`, reading time from `clock`.
+    /// It fires nothing until [`run`](Self::run) drives it (the bot does).
+    #[must_use]
+    pub fn new(bus: EventBus, clock: Clock) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                core: Mutex::new(Core::default()),
+                clock: Mutex::new(clock),
+                wake: Notify::new(),
+                bus,
+                next_id: AtomicU64::new(1),
+            }),
+        }
+    }
+
+    /// The scheduler's current time.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        lock(&self.inner.clock).now()
+    }
+
+    /// Schedules `schedule` for the module `owner` under `name`; its ticks
+    /// go to `owner`'s mailbox.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidSchedule`](crate::Error::InvalidSchedule) if the
+    /// schedule has no future run.
+    pub fn schedule(
+        &self,
+        owner: &str,
+        name: &str,
+        schedule: Schedule,
+        options: TaskOptions,
+    ) -> Result<TaskId> {
+        let now = self.now();
+        let Some(due) = schedule.first(now) else {
+            return Err(crate::Error::InvalidSchedule {
+                input: format!("{schedule:?}"),
+                reason: "it has no future run".to_owned(),
+            });
+        };
+        let id = TaskId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
+        let mut core = lock(&self.inner.core);
+        core.tasks.insert(
+            id,
+            Entry {
+                owner: owner.into(),
+                name: name.to_owned(),
+                schedule,
+                options,
+                due: Some(due),
+                paused: false,
+                generation: 0,
+                last_run: None,
+                runs: 0,
+                failures: 0,
+                late_total_ms: 0,
+                late_max_ms: 0,
+            },
+        );
+        core.push(id);
+        drop(core);
+        self.inner.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Cancels a task; `true` if it existed.
+    pub fn cancel(&self, id: TaskId) -> bool {
+        lock(&self.inner.core).tasks.remove(&id).is_some()
+    }
+
+    /// Pauses a task: it does not fire until resumed. `true` if it existed.
+    pub fn pause(&self, id: TaskId) -> bool {
+        let mut core = lock(&self.inner.core);
+        match core.tasks.get_mut(&id) {
+            Some(entry) => {
+                entry.paused = true;
+                entry.generation += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Resumes a paused task. Runs it missed while paused are skipped: it
+    /// next fires at its first due time from now. `true` if it existed.
+    pub fn resume(&self, id: TaskId) -> bool {
+        let now = self.now();
+        let mut core = lock(&self.inner.core);
+        let Some(entry) = core.tasks.get_mut(&id) else {
+            return false;
+        };
+        if entry.paused {
+            entry.paused = false;
+            entry.generation += 1;
+            if let Some(due) = entry.due
+                && due <= now
+            {
+                entry.due = skip_past(&entry.schedule, due, now);
+            }
+            core.push(id);
+            drop(core);
+            self.inner.wake.notify_one();
+        }
+        true
+    }
+
+    /// Removes every task of `owner`; returns how many.
+    pub fn remove_owner(&self, owner: &str) -> usize {
+        let mut core = lock(&self.inner.core);
+        let before = core.tasks.len();
+        core.tasks.retain(|_, e| &*e.owner != owner);
+        before - core.tasks.len()
+    }
+
+    /// The tasks, of `owner` or of everyone, in id order.
+    #[must_use]
+    pub fn list(&self, owner: Option<&str>) -> Vec<TaskInfo> {
+        let core = lock(&self.inner.core);
+        let mut out: Vec<TaskInfo> = core
+            .tasks
+            .iter()
+            .filter(|(_, e)| owner.is_none_or(|o| &*e.owner == o))
+            .map(|(id, e)| TaskInfo {
+                id: *id,
+                owner: e.owner.to_string(),
+                name: e.name.clone(),
+                schedule: format!("{:?}", e.schedule),
+                paused: e.paused,
+                next_run: if e.paused { None } else { e.due },
+                last_run: e.last_run,
+                runs: e.runs,
+                failures: e.failures,
+                mean_late_ms: if e.runs == 0 {
+                    0.0
+                } else {
+                    e.late_total_ms as f64 / e.runs as f64
+                },
+                max_late_ms: e.late_max_ms,
+            })
+            .collect();
+        out.sort_by_key(|t| t.id);
+        out
+    }
+
+    /// Drives the scheduler: sleeps until the earliest task is due, sends
+    /// its tick, and repeats. Runs until the task running it is dropped.
+    pub async fn run(self) {
+        loop {
+            let next = self.fire_due();
+            let woken = self.inner.wake.notified();
+            match next {
+                Some(at) => {
+                    let instant = lock(&self.inner.clock).instant_of(at);
+                    tokio::select! {
+                        () = tokio::time::sleep_until(instant) => {}
+                        () = woken => {}
+                    }
+                }
+                None => woken.await,
+            }
+        }
+    }
+
+    /// Sends the ticks of every due task; returns when the next is due.
+    fn fire_due(&self) -> Option<DateTime<Utc>> {
+        let now = {
+            let mut clock = lock(&self.inner.clock);
+            clock.refresh();
+            clock.now()
+        };
+        let mut sends = Vec::new();
+        let next = {
+            let mut core = lock(&self.inner.core);
+            while let Some(Reverse((at, id, generation))) = core.heap.peek().copied() {
+                if at > now {
+                    break;
+                }
+                core.heap.pop();
+                let Some(entry) = core.tasks.get_mut(&id) else {
+                    continue;
+                };
+                if entry.generation != generation || entry.paused {
+                    continue;
+                }
+                let Some(due) = entry.due else {
+                    continue;
+                };
+                let late_ms = u64::try_from((now - due).num_milliseconds()).unwrap_or(0);
+                entry.runs += 1;
+                entry.last_run = Some(now);
+                entry.late_total_ms = entry.late_total_ms.saturating_add(late_ms);
+                entry.late_max_ms = entry.late_max_ms.max(late_ms);
+                let tick = Tick {
+                    task: id,
+                    name: entry.name.clone(),
+                    due,
+                    late_ms,
+                };
+                sends.push((Arc::clone(&entry.owner), id, tick));
+                entry.due = entry
+                    .schedule
+                    .next(due)
+                    .and_then(|next| skip_past(&entry.schedule, next, now));
+                if entry.due.is_some() {
+                    core.push(id);
+                } else {
+                    core.tasks.remove(&id);
+                }
+            }
+            core.heap.peek().map(|Reverse((at, _, _))| *at)
+        };
+        for (owner, id, tick) in sends {
+            let event = Event::builder(Tick::TOPIC).source("daz").payload(tick);
+            if let Err(e) = self.inner.bus.send(&owner, event) {
+                tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
+                if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
+                    entry.failures += 1;
+                }
+            }
+        }
+        next
+    }
+}
+
+/// The first due time of `schedule` at or after `due` that is not before
+/// `now`: runs missed while the scheduler could not fire (paused, or the
+/// process stalled) are skipped, not fired in a burst.
+fn skip_past(
+    schedule: &Schedule,
+    mut due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    for _ in 0..1_000_000 {
+        if due >= now {
+            return Some(due);
+        }
+        match schedule.next(due) {
+            Some(next) => due = next,
+            // A one-shot whose time passed still fires, late.
+            None => return Some(due),
+        }
+    }
+    Some(due)
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let core = lock(&self.inner.core);
+        f.debug_struct("Scheduler")
+            .field("tasks", &core.tasks.len())
+            .finish_non_exhaustive()
+    }
+}

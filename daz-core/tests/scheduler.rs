@@ -1,0 +1,207 @@
+//! The scheduler: ticks reach the owner's `handle` at the right paused
+//! times, in exact counts; tasks die with their module; pause, resume,
+//! cancel and list; cron across DST in a running bot.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use daz_core::schedule::Schedule;
+use daz_core::testing::Harness;
+use daz_core::{Clock, Context, Event, Module, ModuleResult, ModuleState, TaskOptions, Tick};
+
+type Ticks = Arc<Mutex<Vec<(String, DateTime<Utc>)>>>;
+
+/// Schedules what it is given in `init` and records every tick.
+#[derive(daz_core::Module)]
+#[module(name = "timer")]
+struct Timer {
+    plan: Vec<(&'static str, Schedule)>,
+    ticks: Ticks,
+}
+
+#[daz_core::async_trait]
+impl Module for Timer {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        for (name, schedule) in &self.plan {
+            ctx.schedule(name, schedule.clone(), TaskOptions::new())?;
+        }
+        Ok(())
+    }
+
+    async fn handle(&mut self, _ctx: &mut Context, event: Event) -> ModuleResult {
+        let tick = event.payload::<Tick>()?;
+        self.ticks
+            .lock()
+            .unwrap()
+            .push((tick.name.clone(), tick.due));
+        Ok(())
+    }
+}
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+}
+
+async fn harness(plan: Vec<(&'static str, Schedule)>, at: DateTime<Utc>) -> (Harness, Ticks) {
+    let ticks = Ticks::default();
+    let timer = Timer {
+        plan,
+        ticks: Arc::clone(&ticks),
+    };
+    let room = Harness::builder()
+        .clock(Clock::starting_at(at))
+        .module(timer)
+        .build()
+        .await
+        .unwrap();
+    (room, ticks)
+}
+
+fn count(ticks: &Ticks, name: &str) -> usize {
+    ticks
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n == name)
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn intervals_and_one_shots_fire_exact_counts() {
+    let plan = vec![
+        (
+            "every10s",
+            Schedule::every(Duration::from_secs(10)).unwrap(),
+        ),
+        ("once", Schedule::after(Duration::from_secs(25)).unwrap()),
+    ];
+    let (room, ticks) = harness(plan, start()).await;
+    room.advance(Duration::from_millis(9_990)).await;
+    assert_eq!(count(&ticks, "every10s"), 0, "not before its time");
+    room.advance(Duration::from_millis(20)).await;
+    assert_eq!(count(&ticks, "every10s"), 1);
+    room.advance(Duration::from_secs(90)).await;
+    assert_eq!(count(&ticks, "every10s"), 10, "at 10, 20, ... 100 s");
+    assert_eq!(count(&ticks, "once"), 1);
+    let dues: Vec<DateTime<Utc>> = ticks
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n == "every10s")
+        .map(|(_, d)| *d)
+        .collect();
+    let expected: Vec<DateTime<Utc>> = (1..=10)
+        .map(|k| start() + chrono::Duration::seconds(10 * k))
+        .collect();
+    assert_eq!(dues, expected, "no drift");
+    let tasks = room.handle().bus().stats(); // the bus is untouched by timers
+    assert_eq!(tasks.dropped, 0);
+    room.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn cron_across_midnight_and_a_dst_change() {
+    // Berlin falls back on 2026-10-25: the 02:30 job must run once.
+    let plan = vec![
+        (
+            "nightly",
+            Schedule::cron("0 30 2 * * *", "Europe/Berlin").unwrap(),
+        ),
+        (
+            "midnight",
+            Schedule::cron("0 0 0 * * *", "Europe/Berlin").unwrap(),
+        ),
+    ];
+    let at = Utc.with_ymd_and_hms(2026, 10, 24, 12, 0, 0).unwrap();
+    let (room, ticks) = harness(plan, at).await;
+    room.advance(Duration::from_secs(3 * 86_400)).await;
+    let nightly: Vec<DateTime<Utc>> = ticks
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n == "nightly")
+        .map(|(_, d)| *d)
+        .collect();
+    assert_eq!(
+        nightly,
+        [
+            Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 26, 1, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 27, 1, 30, 0).unwrap(),
+        ]
+    );
+    assert_eq!(count(&ticks, "midnight"), 3);
+    room.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn pause_resume_cancel_and_list() {
+    let plan = vec![("beat", Schedule::every(Duration::from_secs(1)).unwrap())];
+    let (room, ticks) = harness(plan, start()).await;
+    let scheduler = room_scheduler(&room);
+    let task = scheduler.list(Some("timer"))[0].clone();
+    assert_eq!(task.name, "beat");
+    room.advance(Duration::from_millis(3_500)).await;
+    assert_eq!(count(&ticks, "beat"), 3);
+
+    assert!(scheduler.pause(task.id));
+    room.advance(Duration::from_secs(10)).await;
+    assert_eq!(count(&ticks, "beat"), 3, "paused");
+    let listed = &scheduler.list(None)[0];
+    assert!(listed.paused && listed.next_run.is_none());
+    assert_eq!(listed.runs, 3);
+
+    assert!(scheduler.resume(task.id));
+    room.advance(Duration::from_millis(1_000)).await;
+    assert_eq!(count(&ticks, "beat"), 4, "missed runs skipped, not burst");
+    assert!(scheduler.cancel(task.id));
+    assert!(!scheduler.cancel(task.id));
+    room.advance(Duration::from_secs(5)).await;
+    assert_eq!(count(&ticks, "beat"), 4);
+    room.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_module_that_stops_leaves_no_task_behind() {
+    let plan = vec![("beat", Schedule::every(Duration::from_secs(1)).unwrap())];
+    let (room, ticks) = harness(plan, start()).await;
+    let scheduler = room_scheduler(&room);
+    room.advance(Duration::from_millis(2_500)).await;
+    assert_eq!(scheduler.list(None).len(), 1);
+    room.handle().disable("timer").await.unwrap();
+    room.settle().await;
+    assert_eq!(
+        room.state("timer").await.unwrap(),
+        Some(ModuleState::Stopped)
+    );
+    assert!(
+        scheduler.list(None).is_empty(),
+        "stopping removed its tasks"
+    );
+    room.advance(Duration::from_secs(5)).await;
+    assert_eq!(count(&ticks, "beat"), 2);
+
+    // Re-enabled, init schedules it again: one task, not two.
+    room.handle().enable("timer").await.unwrap();
+    room.settle().await;
+    assert_eq!(scheduler.list(None).len(), 1);
+    room.shutdown().await;
+}
+
+fn room_scheduler(room: &Harness) -> daz_core::Scheduler {
+    room.scheduler().clone()
+}
+
+#[test]
+fn schedules_with_no_future_run_are_refused() {
+    let bus = daz_core::EventBus::new();
+    let scheduler = daz_core::Scheduler::new(bus, Clock::starting_at(start()));
+    let past = Schedule::cron("0 0 0 1 1 * 2020", "UTC").unwrap();
+    let err = scheduler
+        .schedule("m", "old", past, TaskOptions::new())
+        .unwrap_err();
+    assert!(err.to_string().contains("no future run"), "{err}");
+}
