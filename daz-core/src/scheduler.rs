@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 pub use clock::Clock;
-pub use task::{TaskId, TaskInfo, TaskOptions, Tick};
+pub use task::{Missed, TaskId, TaskInfo, TaskOptions, Tick};
 
 use crate::schedule::Schedule;
 use crate::{Event, EventBus, EventPayload, Result};
@@ -32,8 +32,13 @@ struct Entry {
     /// Bumped whenever the heap entry for this task goes stale.
     generation: u64,
     last_run: Option<DateTime<Utc>>,
+    /// A tick was sent and its owner has not finished handling it.
+    in_flight: bool,
+    /// A run fell due while in flight, under [`Missed::RunOnce`].
+    catch_up: Option<DateTime<Utc>>,
     runs: u64,
     failures: u64,
+    skipped: u64,
     late_total_ms: u64,
     late_max_ms: u64,
 }
@@ -63,6 +68,24 @@ struct Inner {
 #[derive(Clone)]
 pub struct Scheduler {
     inner: Arc<Inner>,
+}
+
+impl Entry {
+    /// Records a run at `now` of the time `due` and makes its tick.
+    fn tick(&mut self, id: TaskId, due: DateTime<Utc>, now: DateTime<Utc>) -> Tick {
+        let late_ms = u64::try_from((now - due).num_milliseconds()).unwrap_or(0);
+        self.runs += 1;
+        self.last_run = Some(now);
+        self.in_flight = true;
+        self.late_total_ms = self.late_total_ms.saturating_add(late_ms);
+        self.late_max_ms = self.late_max_ms.max(late_ms);
+        Tick {
+            task: id,
+            name: self.name.clone(),
+            due,
+            late_ms,
+        }
+    }
 }
 
 impl Core {
@@ -145,8 +168,11 @@ impl Scheduler {
                 paused: false,
                 generation: 0,
                 last_run: None,
+                in_flight: false,
+                catch_up: None,
                 runs: 0,
                 failures: 0,
+                skipped: 0,
                 late_total_ms: 0,
                 late_max_ms: 0,
             },
@@ -198,6 +224,38 @@ impl Scheduler {
         true
     }
 
+    /// Tells the scheduler the owner has handled a tick of `id` (the
+    /// runtime calls this), so the next one may go, or the catch-up run
+    /// under [`Missed::RunOnce`] goes now.
+    pub fn done(&self, id: TaskId) {
+        let now = self.now();
+        let catch_up = {
+            let mut core = lock(&self.inner.core);
+            let Some(entry) = core.tasks.get_mut(&id) else {
+                return;
+            };
+            entry.in_flight = false;
+            match entry.catch_up.take() {
+                Some(due) => Some((Arc::clone(&entry.owner), entry.tick(id, due, now))),
+                None => None,
+            }
+        };
+        if let Some((owner, tick)) = catch_up {
+            self.send(&owner, id, tick);
+        }
+    }
+
+    fn send(&self, owner: &str, id: TaskId, tick: Tick) {
+        let event = Event::builder(Tick::TOPIC).source("daz").payload(tick);
+        if let Err(e) = self.inner.bus.send(owner, event) {
+            tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
+            if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
+                entry.failures += 1;
+                entry.in_flight = false;
+            }
+        }
+    }
+
     /// Removes every task of `owner`; returns how many.
     pub fn remove_owner(&self, owner: &str) -> usize {
         let mut core = lock(&self.inner.core);
@@ -224,6 +282,7 @@ impl Scheduler {
                 last_run: e.last_run,
                 runs: e.runs,
                 failures: e.failures,
+                skipped: e.skipped,
                 mean_late_ms: if e.runs == 0 {
                     0.0
                 } else {
@@ -279,18 +338,16 @@ impl Scheduler {
                 let Some(due) = entry.due else {
                     continue;
                 };
-                let late_ms = u64::try_from((now - due).num_milliseconds()).unwrap_or(0);
-                entry.runs += 1;
-                entry.last_run = Some(now);
-                entry.late_total_ms = entry.late_total_ms.saturating_add(late_ms);
-                entry.late_max_ms = entry.late_max_ms.max(late_ms);
-                let tick = Tick {
-                    task: id,
-                    name: entry.name.clone(),
-                    due,
-                    late_ms,
-                };
-                sends.push((Arc::clone(&entry.owner), id, tick));
+                if entry.in_flight && !entry.options.overlap {
+                    match entry.options.missed {
+                        Missed::Skip => entry.skipped += 1,
+                        Missed::RunOnce => {
+                            entry.catch_up.get_or_insert(due);
+                        }
+                    }
+                } else {
+                    sends.push((Arc::clone(&entry.owner), id, entry.tick(id, due, now)));
+                }
                 entry.due = entry
                     .schedule
                     .next(due)
@@ -304,13 +361,7 @@ impl Scheduler {
             core.heap.peek().map(|Reverse((at, _, _))| *at)
         };
         for (owner, id, tick) in sends {
-            let event = Event::builder(Tick::TOPIC).source("daz").payload(tick);
-            if let Err(e) = self.inner.bus.send(&owner, event) {
-                tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
-                if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
-                    entry.failures += 1;
-                }
-            }
+            self.send(&owner, id, tick);
         }
         next
     }

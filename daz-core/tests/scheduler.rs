@@ -205,3 +205,78 @@ fn schedules_with_no_future_run_are_refused() {
         .unwrap_err();
     assert!(err.to_string().contains("no future run"), "{err}");
 }
+
+/// Takes 2.5 s over each tick of a task due every second.
+#[derive(daz_core::Module)]
+#[module(name = "slow")]
+struct Slow {
+    options: TaskOptions,
+    ticks: Ticks,
+}
+
+#[daz_core::async_trait]
+impl Module for Slow {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        ctx.schedule(
+            "beat",
+            Schedule::every(Duration::from_secs(1))?,
+            self.options.clone(),
+        )?;
+        Ok(())
+    }
+
+    async fn handle(&mut self, _ctx: &mut Context, event: Event) -> ModuleResult {
+        let tick = event.payload::<Tick>()?;
+        self.ticks
+            .lock()
+            .unwrap()
+            .push((tick.name.clone(), tick.due));
+        tokio::time::sleep(Duration::from_millis(2_500)).await;
+        Ok(())
+    }
+}
+
+/// Due times (seconds after the start) handled within 10.2 s by a slow
+/// owner under `options`, and the task's skipped count.
+async fn busy_owner(options: TaskOptions) -> (Vec<i64>, u64) {
+    let ticks = Ticks::default();
+    let slow = Slow {
+        options,
+        ticks: Arc::clone(&ticks),
+    };
+    let room = Harness::builder()
+        .clock(Clock::starting_at(start()))
+        .module(slow)
+        .build()
+        .await
+        .unwrap();
+    room.advance(Duration::from_millis(10_200)).await;
+    let skipped = room.scheduler().list(None)[0].skipped;
+    let dues = ticks
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, due)| (*due - start()).num_seconds())
+        .collect();
+    room.shutdown().await;
+    (dues, skipped)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_busy_owner_gets_one_tick_at_a_time_per_the_missed_policy() {
+    // Skip: handled at 1 (busy until 3.5), 4 (until 6.5), 7 (until 9.5),
+    // 10; the six runs due meanwhile are skipped.
+    let (dues, skipped) = busy_owner(TaskOptions::new()).await;
+    assert_eq!(dues, [1, 4, 7, 10]);
+    assert_eq!(skipped, 6);
+
+    // Run once: one catch-up as soon as the owner is done, carrying the
+    // first missed due time.
+    let (dues, skipped) = busy_owner(TaskOptions::new().missed(daz_core::Missed::RunOnce)).await;
+    assert_eq!(dues, [1, 2, 4, 6]);
+    assert_eq!(skipped, 0);
+
+    // Overlap: every tick is queued; the owner works through them.
+    let (dues, _) = busy_owner(TaskOptions::new().overlap(true)).await;
+    assert_eq!(dues, [1, 2, 3, 4], "handled so far, 2.5 s each");
+}

@@ -16,6 +16,7 @@ use crate::module::Context;
 use crate::{
     Config, Event, EventBus, Health, Module, ModuleState, Scheduler, SubscribeOptions, Subscription,
 };
+use crate::{EventPayload as _, Tick};
 
 /// What the supervisor tells a runner.
 #[derive(Debug)]
@@ -240,7 +241,13 @@ impl Runner {
         event: Event,
     ) -> Result<(), String> {
         let started = std::time::Instant::now();
+        let tick = (event.topic() == &Tick::TOPIC)
+            .then(|| event.payload::<Tick>().ok().map(|t| t.task))
+            .flatten();
         let outcome = self.dispatch(ctx, event).await;
+        if let Some(task) = tick {
+            self.scheduler.done(task);
+        }
         let took = started.elapsed();
         self.shared.counters.record_handled(took);
         self.metrics.handled(took, inbox.queued(), inbox.dropped());
@@ -251,6 +258,9 @@ impl Runner {
     /// published before a graceful stop are not lost. A panic ends the
     /// draining (the module is stopping anyway).
     async fn drain(&mut self, ctx: &mut Context, inbox: &mut Subscription) {
+        // A stopping module gets no new ticks (a catch-up tick would
+        // otherwise keep the drain going).
+        self.scheduler.remove_owner(&self.shared.name);
         while let Some(event) = inbox.try_recv() {
             if let Err(reason) = self.handle_one(ctx, inbox, event).await {
                 tracing::warn!(module = %self.shared.name, %reason, "failed while draining before stop");

@@ -37,18 +37,49 @@ impl EventPayload for Tick {
     const TOPIC: Topic = Topic::from_static("daz.tick");
 }
 
+/// What to do with a run that falls due while the previous tick of the
+/// same task is still waiting in, or being handled by, its owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Missed {
+    /// Drop it (counted as skipped).
+    #[default]
+    Skip,
+    /// Deliver one catch-up tick as soon as the owner is done, however
+    /// many runs fell due meanwhile.
+    RunOnce,
+}
+
 /// A task's options. All optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 #[must_use]
 pub struct TaskOptions {
     pub(crate) jitter: Duration,
+    pub(crate) missed: Missed,
+    pub(crate) overlap: bool,
 }
 
 impl TaskOptions {
-    /// Default options: no jitter.
+    /// Default options: no jitter, no overlap, missed runs skipped.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// What happens to runs due while the owner is still busy with the
+    /// previous tick (default [`Missed::Skip`]).
+    pub fn missed(mut self, missed: Missed) -> Self {
+        self.missed = missed;
+        self
+    }
+
+    /// Lets ticks of this task pile up in the owner's mailbox instead
+    /// (default `false`: one tick at a time, the rest per
+    /// [`missed`](Self::missed)).
+    pub fn overlap(mut self, overlap: bool) -> Self {
+        self.overlap = overlap;
+        self
     }
 
     /// Delays each run by a random amount up to `jitter` (default none), to
@@ -82,6 +113,8 @@ pub struct TaskInfo {
     /// Ticks that could not be delivered (the owner's mailbox was full or
     /// it was not running).
     pub failures: u64,
+    /// Runs skipped because the owner was still busy with the previous one.
+    pub skipped: u64,
     /// Mean lateness of its ticks, in milliseconds.
     pub mean_late_ms: f64,
     /// Largest lateness, in milliseconds.
