@@ -88,7 +88,10 @@ pub use runtime::{
     Bot, BotBuilder, BotHandle, ControlRequest, HealthSummary, ModuleList, ModuleStatus,
     RestartPolicy, RuntimeConfig, ShutdownReport,
 };
-pub use scheduler::{Clock, Missed, Scheduler, TaskId, TaskInfo, TaskOptions, Tick};
+pub use scheduler::{
+    Clock, DurableTask, MemoryTaskStore, Missed, Scheduler, TaskId, TaskInfo, TaskOptions,
+    TaskStore, Tick,
+};
 pub use topic::Topic;
 
 /// Derives [`EventPayload`] for a payload type: `#[event(topic = "...")]`

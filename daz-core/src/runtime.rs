@@ -24,8 +24,8 @@ use shared::Shared;
 use supervisor::{Slot, Supervisor};
 
 use crate::{
-    Clock, Config, Event, EventBus, Manifest, Module, ModuleInfo, Result, Scheduler,
-    SubscribeOptions, Subscription,
+    Clock, Config, Event, EventBus, Manifest, MemoryTaskStore, Module, ModuleInfo, Result,
+    Scheduler, SubscribeOptions, Subscription, TaskStore,
 };
 
 /// A bot: modules, the bus they share, and the supervisor that runs them.
@@ -76,6 +76,7 @@ pub struct Bot {
 pub struct BotBuilder {
     bus: Option<EventBus>,
     clock: Option<Clock>,
+    task_store: Option<Arc<dyn TaskStore>>,
     config: Config,
     runtime: Option<RuntimeConfig>,
     modules: Vec<Box<dyn Module>>,
@@ -92,6 +93,14 @@ impl BotBuilder {
     /// [`Clock::starting_at`] under `tokio::time::pause`).
     pub fn clock(mut self, clock: Clock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Keeps durable one-shots in `store` (default: a [`MemoryTaskStore`],
+    /// which does not survive the process; `daz-sql` provides a database
+    /// one).
+    pub fn task_store(mut self, store: impl TaskStore) -> Self {
+        self.task_store = Some(Arc::new(store));
         self
     }
 
@@ -161,7 +170,11 @@ impl BotBuilder {
             .collect();
         let (stop_tx, _) = watch::channel(false);
         let control = bus.inbox(CONTROL_INBOX, SubscribeOptions::new())?;
-        let scheduler = Scheduler::new(bus.clone(), self.clock.unwrap_or_else(Clock::system));
+        let store = self
+            .task_store
+            .unwrap_or_else(|| Arc::new(MemoryTaskStore::new()));
+        let clock = self.clock.unwrap_or_else(Clock::system);
+        let scheduler = Scheduler::with_store(bus.clone(), clock, store);
         Ok(Bot {
             control,
             scheduler,

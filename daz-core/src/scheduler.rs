@@ -3,6 +3,8 @@
 //! mailbox, and a module that stops leaves no task behind.
 
 mod clock;
+mod durable;
+mod store;
 mod task;
 
 use std::cmp::Reverse;
@@ -16,6 +18,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 pub use clock::Clock;
+pub use store::{DurableTask, MemoryTaskStore, TaskStore};
 pub use task::{Missed, TaskId, TaskInfo, TaskOptions, Tick};
 
 use crate::schedule::Schedule;
@@ -34,6 +37,8 @@ struct Entry {
     last_run: Option<DateTime<Utc>>,
     /// A tick was sent and its owner has not finished handling it.
     in_flight: bool,
+    /// For a durable one-shot: its store key and data.
+    durable: Option<(String, serde_json::Value)>,
     /// A run fell due while in flight, under [`Missed::RunOnce`].
     catch_up: Option<DateTime<Utc>>,
     runs: u64,
@@ -53,6 +58,7 @@ struct Core {
 
 struct Inner {
     core: Mutex<Core>,
+    store: Arc<dyn TaskStore>,
     clock: Mutex<Clock>,
     wake: Notify,
     bus: EventBus,
@@ -84,6 +90,7 @@ impl Entry {
             name: self.name.clone(),
             due,
             late_ms,
+            data: self.durable.as_ref().map(|(_, data)| data.clone()),
         }
     }
 }
@@ -117,8 +124,15 @@ impl Scheduler {
     /// It fires nothing until [`run`](Self::run) drives it (the bot does).
     #[must_use]
     pub fn new(bus: EventBus, clock: Clock) -> Self {
+        Self::with_store(bus, clock, Arc::new(MemoryTaskStore::new()))
+    }
+
+    /// A scheduler keeping durable one-shots in `store`.
+    #[must_use]
+    pub fn with_store(bus: EventBus, clock: Clock, store: Arc<dyn TaskStore>) -> Self {
         Self {
             inner: Arc::new(Inner {
+                store,
                 core: Mutex::new(Core::default()),
                 clock: Mutex::new(clock),
                 wake: Notify::new(),
@@ -155,6 +169,18 @@ impl Scheduler {
                 reason: "it has no future run".to_owned(),
             });
         };
+        Ok(self.insert(owner, name, schedule, options, due, None))
+    }
+
+    fn insert(
+        &self,
+        owner: &str,
+        name: &str,
+        schedule: Schedule,
+        options: TaskOptions,
+        due: DateTime<Utc>,
+        durable: Option<(String, serde_json::Value)>,
+    ) -> TaskId {
         let id = TaskId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let mut core = lock(&self.inner.core);
         core.tasks.insert(
@@ -169,6 +195,7 @@ impl Scheduler {
                 generation: 0,
                 last_run: None,
                 in_flight: false,
+                durable,
                 catch_up: None,
                 runs: 0,
                 failures: 0,
@@ -180,12 +207,19 @@ impl Scheduler {
         core.push(id);
         drop(core);
         self.inner.wake.notify_one();
-        Ok(id)
+        id
     }
 
-    /// Cancels a task; `true` if it existed.
+    /// Cancels a task; `true` if it existed. A durable one-shot is also
+    /// removed from the task store (in the background).
     pub fn cancel(&self, id: TaskId) -> bool {
-        lock(&self.inner.core).tasks.remove(&id).is_some()
+        let Some(entry) = lock(&self.inner.core).tasks.remove(&id) else {
+            return false;
+        };
+        if let Some((key, _)) = entry.durable {
+            self.forget(entry.owner.to_string(), key);
+        }
+        true
     }
 
     /// Pauses a task: it does not fire until resumed. `true` if it existed.
@@ -245,13 +279,19 @@ impl Scheduler {
         }
     }
 
-    fn send(&self, owner: &str, id: TaskId, tick: Tick) {
+    /// Delivers a tick; `false` (and counted) if the owner could not take
+    /// it.
+    fn send(&self, owner: &str, id: TaskId, tick: Tick) -> bool {
         let event = Event::builder(Tick::TOPIC).source("daz").payload(tick);
-        if let Err(e) = self.inner.bus.send(owner, event) {
-            tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
-            if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
-                entry.failures += 1;
-                entry.in_flight = false;
+        match self.inner.bus.send(owner, event) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
+                if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
+                    entry.failures += 1;
+                    entry.in_flight = false;
+                }
+                false
             }
         }
     }
@@ -322,6 +362,7 @@ impl Scheduler {
             clock.now()
         };
         let mut sends = Vec::new();
+        let mut forget = Vec::new();
         let next = {
             let mut core = lock(&self.inner.core);
             while let Some(Reverse((at, id, generation))) = core.heap.peek().copied() {
@@ -354,14 +395,26 @@ impl Scheduler {
                     .and_then(|next| skip_past(&entry.schedule, next, now));
                 if entry.due.is_some() {
                     core.push(id);
-                } else {
-                    core.tasks.remove(&id);
+                } else if let Some(done) = core.tasks.remove(&id)
+                    && let Some((key, _)) = done.durable
+                {
+                    // Forgotten once delivered; kept for the owner's next
+                    // start if not.
+                    forget.push((id, done.owner.to_string(), key));
                 }
             }
             core.heap.peek().map(|Reverse((at, _, _))| *at)
         };
+        let mut delivered = Vec::new();
         for (owner, id, tick) in sends {
-            self.send(&owner, id, tick);
+            if self.send(&owner, id, tick) {
+                delivered.push(id);
+            }
+        }
+        for (id, owner, key) in forget {
+            if delivered.contains(&id) {
+                self.forget(owner, key);
+            }
         }
         next
     }

@@ -108,6 +108,13 @@ impl HarnessBuilder {
         self
     }
 
+    /// Keeps durable tasks in `store` (default: a fresh memory store);
+    /// share one store between two harnesses to test a restart.
+    pub fn task_store(mut self, store: impl crate::TaskStore) -> Self {
+        self.bot = self.bot.task_store(store);
+        self
+    }
+
     /// Names the fake room (default `lobby`).
     pub fn room(mut self, room: &str) -> Self {
         room.clone_into(&mut self.room);

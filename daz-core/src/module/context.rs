@@ -155,6 +155,27 @@ impl Context {
         self.scheduler.schedule(&self.name, name, schedule, options)
     }
 
+    /// Schedules a durable one-shot at `due` carrying `data` (a reminder):
+    /// saved in the bot's task store, it survives a restart, and its
+    /// [`Tick`](crate::Tick) carries `data`. If it falls due while the bot
+    /// is down, `missed` decides whether it runs once on start or is
+    /// dropped.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the task store reports.
+    pub async fn schedule_durable(
+        &self,
+        name: &str,
+        due: chrono::DateTime<chrono::Utc>,
+        data: serde_json::Value,
+        missed: crate::Missed,
+    ) -> Result<TaskId> {
+        self.scheduler
+            .schedule_durable(&self.name, name, due, data, missed)
+            .await
+    }
+
     /// Cancels one of this module's tasks; `true` if it existed.
     pub fn cancel_task(&self, id: TaskId) -> bool {
         self.scheduler

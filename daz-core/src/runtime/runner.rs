@@ -202,6 +202,9 @@ impl Runner {
             self.stop_module(&mut ctx, inbox).await;
             return Ended::Failed(format!("start {reason}"));
         }
+        if let Err(e) = self.scheduler.restore(&name).await {
+            tracing::error!(module = %name, error = %e, "could not restore its durable tasks");
+        }
         self.set(ModuleState::Running, None);
         self.refresh_health();
         let mut inbox = inbox;

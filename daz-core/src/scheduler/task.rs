@@ -31,6 +31,9 @@ pub struct Tick {
     pub due: DateTime<Utc>,
     /// How late the tick was sent, in milliseconds.
     pub late_ms: u64,
+    /// For a durable one-shot: the data stored with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
 }
 
 impl EventPayload for Tick {
