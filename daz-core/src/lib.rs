@@ -86,7 +86,7 @@ pub use pattern::Pattern;
 pub use payload::{EventPayload, PayloadRef};
 pub use runtime::{
     Bot, BotBuilder, BotHandle, ControlRequest, HealthSummary, ModuleList, ModuleStatus,
-    RestartPolicy, RuntimeConfig, ShutdownReport,
+    RestartPolicy, RuntimeConfig, ShutdownReport, TaskList,
 };
 pub use scheduler::{
     Clock, DurableTask, MemoryTaskStore, Missed, Scheduler, TaskId, TaskInfo, TaskOptions,

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 
-pub use control::{ControlRequest, HealthSummary, ModuleList};
+pub use control::{ControlRequest, HealthSummary, ModuleList, TaskList};
 pub use policy::{RestartPolicy, RuntimeConfig};
 pub use shared::ModuleStatus;
 pub use supervisor::ShutdownReport;
@@ -256,6 +256,7 @@ impl Bot {
         };
         let timer = tokio::spawn(self.scheduler.clone().run());
         let supervisor = Supervisor {
+            scheduler: self.scheduler.clone(),
             bus: self.bus,
             config: self.runtime,
             graph: self.graph,
@@ -364,6 +365,22 @@ impl BotHandle {
             module: module.to_owned(),
         })
         .await
+    }
+
+    /// Sends a scheduler request ([`ControlRequest::Tasks`],
+    /// [`PauseTask`](ControlRequest::PauseTask), [`ResumeTask`](ControlRequest::ResumeTask)
+    /// or [`CancelTask`](ControlRequest::CancelTask)) and returns the tasks
+    /// after it.
+    ///
+    /// # Errors
+    ///
+    /// As [`control`](Self::control); refused for an unknown task.
+    pub async fn tasks(&self, request: ControlRequest) -> Result<TaskList> {
+        let reply = self
+            .bus
+            .request(CONTROL_INBOX, Event::new(request), CONTROL_TIMEOUT)
+            .await?;
+        Ok(reply.payload::<TaskList>()?.into_owned())
     }
 
     /// Restarts `module` (also how a degraded module is retried).

@@ -280,3 +280,62 @@ async fn a_busy_owner_gets_one_tick_at_a_time_per_the_missed_policy() {
     let (dues, _) = busy_owner(TaskOptions::new().overlap(true)).await;
     assert_eq!(dues, [1, 2, 3, 4], "handled so far, 2.5 s each");
 }
+
+#[tokio::test(start_paused = true)]
+async fn tasks_are_listed_paused_resumed_and_cancelled_over_the_bus() {
+    use daz_core::ControlRequest;
+    let plan = vec![
+        ("beat", Schedule::every(Duration::from_secs(1)).unwrap()),
+        ("slow", Schedule::every(Duration::from_secs(60)).unwrap()),
+    ];
+    let (room, ticks) = harness(plan, start()).await;
+    let handle = room.handle();
+    let list = handle
+        .tasks(ControlRequest::Tasks {
+            module: Some("timer".into()),
+        })
+        .await
+        .unwrap();
+    let names: Vec<&str> = list.tasks.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["beat", "slow"]);
+    let beat = list.tasks[0].id;
+    assert_eq!(
+        list.tasks[0].next_run,
+        Some(start() + chrono::Duration::seconds(1))
+    );
+
+    let paused = handle
+        .tasks(ControlRequest::PauseTask { task: beat })
+        .await
+        .unwrap();
+    assert!(paused.tasks[0].paused);
+    room.advance(Duration::from_secs(5)).await;
+    assert_eq!(count(&ticks, "beat"), 0);
+    handle
+        .tasks(ControlRequest::ResumeTask { task: beat })
+        .await
+        .unwrap();
+    room.advance(Duration::from_millis(1_500)).await;
+    assert_eq!(count(&ticks, "beat"), 1);
+    let left = handle
+        .tasks(ControlRequest::CancelTask { task: beat })
+        .await
+        .unwrap();
+    assert_eq!(left.tasks.len(), 1);
+    let err = handle
+        .tasks(ControlRequest::CancelTask { task: beat })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no task by that id"), "{err}");
+    assert!(
+        handle
+            .tasks(ControlRequest::Tasks {
+                module: Some("nobody".into())
+            })
+            .await
+            .unwrap()
+            .tasks
+            .is_empty()
+    );
+    room.shutdown().await;
+}

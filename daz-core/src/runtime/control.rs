@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::shared::ModuleStatus;
-use crate::{EventPayload, Health, ModuleState, Topic};
+use crate::{EventPayload, Health, ModuleState, TaskId, TaskInfo, Topic};
 
 /// A request to the runtime, sent to the `daz` inbox under `daz.control`
 /// (by [`BotHandle`](crate::BotHandle), a chat command, the admin API or
@@ -43,6 +43,39 @@ pub enum ControlRequest {
     },
     /// Stop the whole bot gracefully.
     Shutdown,
+    /// List scheduled tasks (of one module, or all). Answered with a
+    /// [`TaskList`].
+    Tasks {
+        /// Only this module's tasks.
+        #[serde(default)]
+        module: Option<String>,
+    },
+    /// Pause a scheduled task. Answered with a [`TaskList`].
+    PauseTask {
+        /// The task.
+        task: TaskId,
+    },
+    /// Resume a paused task. Answered with a [`TaskList`].
+    ResumeTask {
+        /// The task.
+        task: TaskId,
+    },
+    /// Cancel a scheduled task. Answered with a [`TaskList`].
+    CancelTask {
+        /// The task.
+        task: TaskId,
+    },
+}
+
+/// The answer to the task requests: every task after the change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskList {
+    /// The tasks, in id order.
+    pub tasks: Vec<TaskInfo>,
+}
+
+impl EventPayload for TaskList {
+    const TOPIC: Topic = Topic::from_static("daz.tasks");
 }
 
 impl EventPayload for ControlRequest {

@@ -8,12 +8,12 @@ use std::sync::atomic::Ordering;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::control::{ControlRequest, ModuleList};
+use super::control::{ControlRequest, ModuleList, TaskList};
 use super::graph::Graph;
 use super::policy::RuntimeConfig;
 use super::runner::{Command, Report};
 use super::shared::Shared;
-use crate::{Error, Event, EventBus, ModuleState, Subscription};
+use crate::{Error, Event, EventBus, ModuleState, Scheduler, Subscription, TaskId};
 
 pub(crate) struct Slot {
     pub(crate) shared: Arc<Shared>,
@@ -54,6 +54,7 @@ pub struct ShutdownReport {
 
 pub(crate) struct Supervisor {
     pub(crate) bus: EventBus,
+    pub(crate) scheduler: Scheduler,
     pub(crate) config: RuntimeConfig,
     pub(crate) graph: Graph,
     pub(crate) slots: Vec<Slot>,
@@ -185,6 +186,16 @@ impl Supervisor {
             }
         };
         let outcome = match &request {
+            ControlRequest::Tasks { .. }
+            | ControlRequest::PauseTask { .. }
+            | ControlRequest::ResumeTask { .. }
+            | ControlRequest::CancelTask { .. } => {
+                let _ = match self.on_task_request(&request) {
+                    Ok(list) => self.bus.reply(event, Event::new(list)),
+                    Err(e) => self.bus.reply_error(event, e.to_string()),
+                };
+                return false;
+            }
             ControlRequest::List => Ok(()),
             ControlRequest::Shutdown => {
                 let _ = self.bus.reply(event, Event::new(self.list()));
@@ -214,6 +225,35 @@ impl Supervisor {
             let _ = self.bus.reply(event, Event::new(self.list()));
         }
         false
+    }
+
+    /// Answers the scheduler's requests (any other request lists tasks).
+    fn on_task_request(&self, request: &ControlRequest) -> Result<TaskList, Error> {
+        let s = &self.scheduler;
+        let changed = |action: &str, task: TaskId, ok: bool| {
+            if ok {
+                Ok(TaskList {
+                    tasks: s.list(None),
+                })
+            } else {
+                Err(refused(
+                    action,
+                    &task.to_string(),
+                    "there is no task by that id",
+                ))
+            }
+        };
+        match request {
+            ControlRequest::Tasks { module } => Ok(TaskList {
+                tasks: s.list(module.as_deref()),
+            }),
+            ControlRequest::PauseTask { task } => changed("pause", *task, s.pause(*task)),
+            ControlRequest::ResumeTask { task } => changed("resume", *task, s.resume(*task)),
+            ControlRequest::CancelTask { task } => changed("cancel", *task, s.cancel(*task)),
+            _ => Ok(TaskList {
+                tasks: s.list(None),
+            }),
+        }
     }
 
     fn find(&self, module: &str, action: &str) -> Result<usize, Error> {
