@@ -48,15 +48,19 @@ pub struct Schedule(Kind);
 
 #[derive(Clone)]
 enum Kind {
-    Cron {
-        source: String,
-        expr: Box<cron::Schedule>,
-        tz: Tz,
-        gap: DstGap,
-    },
+    /// Boxed, so the common schedules stay small.
+    Cron(Box<CronSpec>),
     Every(Duration),
     After(Duration),
     At(DateTime<Utc>),
+}
+
+#[derive(Clone)]
+struct CronSpec {
+    source: String,
+    expr: cron::Schedule,
+    tz: Tz,
+    gap: DstGap,
 }
 
 fn invalid(input: impl Into<String>, reason: impl Into<String>) -> Error {
@@ -105,20 +109,20 @@ impl Schedule {
                 "unknown time zone; use an IANA name such as \"UTC\" or \"Europe/Berlin\"",
             )
         })?;
-        Ok(Self(Kind::Cron {
+        Ok(Self(Kind::Cron(Box::new(CronSpec {
             source: expression.to_owned(),
-            expr: Box::new(expr),
+            expr,
             tz,
             gap: DstGap::Skip,
-        }))
+        }))))
     }
 
     /// Sets what a cron schedule does in a spring-forward gap (default
     /// [`DstGap::Skip`]); no effect on other schedules.
     #[must_use]
     pub fn on_dst_gap(mut self, policy: DstGap) -> Self {
-        if let Kind::Cron { gap, .. } = &mut self.0 {
-            *gap = policy;
+        if let Kind::Cron(spec) = &mut self.0 {
+            spec.gap = policy;
         }
         self
     }
@@ -162,7 +166,7 @@ impl Schedule {
         match &self.0 {
             Kind::Every(d) | Kind::After(d) => add(now, *d),
             Kind::At(t) => Some(*t),
-            Kind::Cron { .. } => self.next_cron(now),
+            Kind::Cron(_) => self.next_cron(now),
         }
     }
 
@@ -173,16 +177,17 @@ impl Schedule {
         match &self.0 {
             Kind::Every(d) => add(due, *d),
             Kind::After(_) | Kind::At(_) => None,
-            Kind::Cron { .. } => self.next_cron(due),
+            Kind::Cron(_) => self.next_cron(due),
         }
     }
 
     /// The first cron time strictly after `after`, each local wall-clock
     /// time at most once.
     fn next_cron(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let Kind::Cron { expr, tz, gap, .. } = &self.0 else {
+        let Kind::Cron(spec) = &self.0 else {
             return None;
         };
+        let CronSpec { expr, tz, gap, .. } = &**spec;
         let local_after = after.with_timezone(tz).naive_local();
         // Walk the expression in local wall-clock time (tagging it UTC only
         // to use the crate's iterator), then map each wall time to an
@@ -237,9 +242,11 @@ fn add(t: DateTime<Utc>, d: Duration) -> Option<DateTime<Utc>> {
 impl fmt::Debug for Schedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Kind::Cron {
-                source, tz, gap, ..
-            } => write!(f, "cron({source:?} in {tz}, gap: {gap:?})"),
+            Kind::Cron(spec) => write!(
+                f,
+                "cron({:?} in {}, gap: {:?})",
+                spec.source, spec.tz, spec.gap
+            ),
             Kind::Every(d) => write!(f, "every({d:?})"),
             Kind::After(d) => write!(f, "after({d:?})"),
             Kind::At(t) => write!(f, "at({t})"),

@@ -24,36 +24,72 @@ pub use task::{Missed, TaskId, TaskInfo, TaskOptions, Tick};
 use crate::schedule::Schedule;
 use crate::{Event, EventBus, EventPayload, Result};
 
+/// One task. Kept small: a bot may hold many thousands (reminders).
 struct Entry {
+    /// Interned: tasks of one owner share the text.
     owner: Arc<str>,
-    name: String,
+    /// Interned: tasks of one name share the text.
+    name: Arc<str>,
     schedule: Schedule,
     options: TaskOptions,
     /// The nominal due time (before jitter); `None` once done.
     due: Option<DateTime<Utc>>,
-    paused: bool,
-    /// Bumped whenever the heap entry for this task goes stale.
-    generation: u64,
+    /// A run fell due while in flight, under [`Missed::RunOnce`].
+    catch_up: Option<DateTime<Utc>>,
     last_run: Option<DateTime<Utc>>,
+    /// Bumped whenever the heap entry for this task goes stale.
+    generation: u32,
+    runs: u32,
+    failures: u32,
+    skipped: u32,
+    late_max_ms: u32,
+    late_total_ms: u64,
+    paused: bool,
     /// A tick was sent and its owner has not finished handling it.
     in_flight: bool,
     /// For a durable one-shot: its store key and data.
-    durable: Option<(String, serde_json::Value)>,
-    /// A run fell due while in flight, under [`Missed::RunOnce`].
-    catch_up: Option<DateTime<Utc>>,
-    runs: u64,
-    failures: u64,
-    skipped: u64,
-    late_total_ms: u64,
-    late_max_ms: u64,
+    durable: Option<Box<(String, serde_json::Value)>>,
+}
+
+/// Hashes task ids, which are sequential numbers: one multiplication.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 #[derive(Default)]
 struct Core {
     /// (when to fire, task, generation): earliest first; stale entries are
     /// skipped when popped.
-    heap: BinaryHeap<Reverse<(DateTime<Utc>, TaskId, u64)>>,
-    tasks: HashMap<TaskId, Entry>,
+    heap: BinaryHeap<Reverse<(DateTime<Utc>, TaskId, u32)>>,
+    tasks: HashMap<TaskId, Entry, std::hash::BuildHasherDefault<IdHasher>>,
+    /// Owner and task names, shared between tasks.
+    names: std::collections::HashSet<Arc<str>>,
+}
+
+impl Core {
+    fn intern(&mut self, text: &str) -> Arc<str> {
+        if let Some(known) = self.names.get(text) {
+            return Arc::clone(known);
+        }
+        let text: Arc<str> = text.into();
+        self.names.insert(Arc::clone(&text));
+        text
+    }
 }
 
 struct Inner {
@@ -80,17 +116,19 @@ impl Entry {
     /// Records a run at `now` of the time `due` and makes its tick.
     fn tick(&mut self, id: TaskId, due: DateTime<Utc>, now: DateTime<Utc>) -> Tick {
         let late_ms = u64::try_from((now - due).num_milliseconds()).unwrap_or(0);
-        self.runs += 1;
+        self.runs = self.runs.saturating_add(1);
         self.last_run = Some(now);
         self.in_flight = true;
         self.late_total_ms = self.late_total_ms.saturating_add(late_ms);
-        self.late_max_ms = self.late_max_ms.max(late_ms);
+        self.late_max_ms = self
+            .late_max_ms
+            .max(u32::try_from(late_ms).unwrap_or(u32::MAX));
         Tick {
             task: id,
-            name: self.name.clone(),
+            name: Arc::clone(&self.name),
             due,
             late_ms,
-            data: self.durable.as_ref().map(|(_, data)| data.clone()),
+            data: self.durable.as_ref().map(|d| d.1.clone()),
         }
     }
 }
@@ -107,7 +145,7 @@ impl Core {
 }
 
 fn jitter(options: &TaskOptions) -> chrono::Duration {
-    let max = u64::try_from(options.jitter.as_millis()).unwrap_or(u64::MAX);
+    let max = u64::from(options.jitter_ms);
     if max == 0 {
         return chrono::Duration::zero();
     }
@@ -183,11 +221,13 @@ impl Scheduler {
     ) -> TaskId {
         let id = TaskId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let mut core = lock(&self.inner.core);
+        let owner = core.intern(owner);
+        let name = core.intern(name);
         core.tasks.insert(
             id,
             Entry {
-                owner: owner.into(),
-                name: name.to_owned(),
+                owner,
+                name,
                 schedule,
                 options,
                 due: Some(due),
@@ -195,7 +235,7 @@ impl Scheduler {
                 generation: 0,
                 last_run: None,
                 in_flight: false,
-                durable,
+                durable: durable.map(Box::new),
                 catch_up: None,
                 runs: 0,
                 failures: 0,
@@ -205,8 +245,16 @@ impl Scheduler {
             },
         );
         core.push(id);
+        // The driver sleeps until the earliest task; wake it only if this
+        // one is now the earliest.
+        let earliest = core
+            .heap
+            .peek()
+            .is_some_and(|Reverse((_, top, _))| *top == id);
         drop(core);
-        self.inner.wake.notify_one();
+        if earliest {
+            self.inner.wake.notify_one();
+        }
         id
     }
 
@@ -216,8 +264,8 @@ impl Scheduler {
         let Some(entry) = lock(&self.inner.core).tasks.remove(&id) else {
             return false;
         };
-        if let Some((key, _)) = entry.durable {
-            self.forget(entry.owner.to_string(), key);
+        if let Some(durable) = entry.durable {
+            self.forget(entry.owner.to_string(), durable.0);
         }
         true
     }
@@ -228,7 +276,7 @@ impl Scheduler {
         match core.tasks.get_mut(&id) {
             Some(entry) => {
                 entry.paused = true;
-                entry.generation += 1;
+                entry.generation = entry.generation.wrapping_add(1);
                 true
             }
             None => false,
@@ -245,7 +293,7 @@ impl Scheduler {
         };
         if entry.paused {
             entry.paused = false;
-            entry.generation += 1;
+            entry.generation = entry.generation.wrapping_add(1);
             if let Some(due) = entry.due
                 && due <= now
             {
@@ -288,7 +336,7 @@ impl Scheduler {
             Err(e) => {
                 tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
                 if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
-                    entry.failures += 1;
+                    entry.failures = entry.failures.saturating_add(1);
                     entry.in_flight = false;
                 }
                 false
@@ -315,20 +363,20 @@ impl Scheduler {
             .map(|(id, e)| TaskInfo {
                 id: *id,
                 owner: e.owner.to_string(),
-                name: e.name.clone(),
+                name: e.name.to_string(),
                 schedule: format!("{:?}", e.schedule),
                 paused: e.paused,
                 next_run: if e.paused { None } else { e.due },
                 last_run: e.last_run,
-                runs: e.runs,
-                failures: e.failures,
-                skipped: e.skipped,
+                runs: u64::from(e.runs),
+                failures: u64::from(e.failures),
+                skipped: u64::from(e.skipped),
                 mean_late_ms: if e.runs == 0 {
                     0.0
                 } else {
-                    e.late_total_ms as f64 / e.runs as f64
+                    e.late_total_ms as f64 / f64::from(e.runs)
                 },
-                max_late_ms: e.late_max_ms,
+                max_late_ms: u64::from(e.late_max_ms),
             })
             .collect();
         out.sort_by_key(|t| t.id);
@@ -381,7 +429,7 @@ impl Scheduler {
                 };
                 if entry.in_flight && !entry.options.overlap {
                     match entry.options.missed {
-                        Missed::Skip => entry.skipped += 1,
+                        Missed::Skip => entry.skipped = entry.skipped.saturating_add(1),
                         Missed::RunOnce => {
                             entry.catch_up.get_or_insert(due);
                         }
@@ -396,8 +444,9 @@ impl Scheduler {
                 if entry.due.is_some() {
                     core.push(id);
                 } else if let Some(done) = core.tasks.remove(&id)
-                    && let Some((key, _)) = done.durable
+                    && let Some(durable) = done.durable
                 {
+                    let (key, _) = *durable;
                     // Forgotten once delivered; kept for the owner's next
                     // start if not.
                     forget.push((id, done.owner.to_string(), key));

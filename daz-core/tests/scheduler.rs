@@ -36,7 +36,7 @@ impl Module for Timer {
         self.ticks
             .lock()
             .unwrap()
-            .push((tick.name.clone(), tick.due));
+            .push((tick.name.to_string(), tick.due));
         Ok(())
     }
 }
@@ -230,7 +230,7 @@ impl Module for Slow {
         self.ticks
             .lock()
             .unwrap()
-            .push((tick.name.clone(), tick.due));
+            .push((tick.name.to_string(), tick.due));
         tokio::time::sleep(Duration::from_millis(2_500)).await;
         Ok(())
     }

@@ -65,7 +65,7 @@ impl Scheduler {
             let scheduled = lock(&self.inner.core)
                 .tasks
                 .values()
-                .any(|e| e.durable.as_ref().is_some_and(|(key, _)| *key == task.key));
+                .any(|e| e.durable.as_ref().is_some_and(|d| d.0 == task.key));
             if scheduled {
                 continue;
             }

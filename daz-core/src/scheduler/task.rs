@@ -26,7 +26,7 @@ pub struct Tick {
     /// The task.
     pub task: TaskId,
     /// The name it was scheduled under.
-    pub name: String,
+    pub name: std::sync::Arc<str>,
     /// When it was due.
     pub due: DateTime<Utc>,
     /// How late the tick was sent, in milliseconds.
@@ -59,7 +59,8 @@ pub enum Missed {
 #[non_exhaustive]
 #[must_use]
 pub struct TaskOptions {
-    pub(crate) jitter: Duration,
+    /// Milliseconds; small, since every task carries its options.
+    pub(crate) jitter_ms: u32,
     pub(crate) missed: Missed,
     pub(crate) overlap: bool,
 }
@@ -88,7 +89,7 @@ impl TaskOptions {
     /// Delays each run by a random amount up to `jitter` (default none), to
     /// spread tasks due at the same moment.
     pub fn jitter(mut self, jitter: Duration) -> Self {
-        self.jitter = jitter;
+        self.jitter_ms = u32::try_from(jitter.as_millis()).unwrap_or(u32::MAX);
         self
     }
 }
