@@ -32,11 +32,11 @@ struct Entry {
     name: Arc<str>,
     schedule: Schedule,
     options: TaskOptions,
-    /// The nominal due time (before jitter); `None` once done.
-    due: Option<DateTime<Utc>>,
+    /// The nominal due time (before jitter); unset once done.
+    due: Stamp,
     /// A run fell due while in flight, under [`Missed::RunOnce`].
-    catch_up: Option<DateTime<Utc>>,
-    last_run: Option<DateTime<Utc>>,
+    catch_up: Stamp,
+    last_run: Stamp,
     /// Bumped whenever the heap entry for this task goes stale.
     generation: u32,
     runs: u32,
@@ -49,6 +49,34 @@ struct Entry {
     in_flight: bool,
     /// For a durable one-shot: its store key and data.
     durable: Option<Box<(String, serde_json::Value)>>,
+}
+
+/// A time to the millisecond in 8 bytes, or unset; tasks store three.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Stamp(i64);
+
+impl Stamp {
+    const UNSET: Stamp = Stamp(i64::MIN);
+
+    fn at(time: DateTime<Utc>) -> Self {
+        Self(time.timestamp_millis())
+    }
+
+    fn of(time: Option<DateTime<Utc>>) -> Self {
+        time.map_or(Self::UNSET, Self::at)
+    }
+
+    fn get(self) -> Option<DateTime<Utc>> {
+        if self == Self::UNSET {
+            None
+        } else {
+            DateTime::from_timestamp_millis(self.0)
+        }
+    }
+
+    fn take(&mut self) -> Option<DateTime<Utc>> {
+        std::mem::replace(self, Self::UNSET).get()
+    }
 }
 
 /// Hashes task ids, which are sequential numbers: one multiplication.
@@ -75,7 +103,7 @@ impl std::hash::Hasher for IdHasher {
 struct Core {
     /// (when to fire, task, generation): earliest first; stale entries are
     /// skipped when popped.
-    heap: BinaryHeap<Reverse<(DateTime<Utc>, TaskId, u32)>>,
+    heap: BinaryHeap<Reverse<(Stamp, TaskId, u32)>>,
     tasks: HashMap<TaskId, Entry, std::hash::BuildHasherDefault<IdHasher>>,
     /// Owner and task names, shared between tasks.
     names: std::collections::HashSet<Arc<str>>,
@@ -117,7 +145,7 @@ impl Entry {
     fn tick(&mut self, id: TaskId, due: DateTime<Utc>, now: DateTime<Utc>) -> Tick {
         let late_ms = u64::try_from((now - due).num_milliseconds()).unwrap_or(0);
         self.runs = self.runs.saturating_add(1);
-        self.last_run = Some(now);
+        self.last_run = Stamp::at(now);
         self.in_flight = true;
         self.late_total_ms = self.late_total_ms.saturating_add(late_ms);
         self.late_max_ms = self
@@ -136,9 +164,9 @@ impl Entry {
 impl Core {
     fn push(&mut self, id: TaskId) {
         if let Some(entry) = self.tasks.get(&id)
-            && let (Some(due), false) = (entry.due, entry.paused)
+            && let (Some(due), false) = (entry.due.get(), entry.paused)
         {
-            let at = due + jitter(&entry.options);
+            let at = Stamp::at(due + jitter(&entry.options));
             self.heap.push(Reverse((at, id, entry.generation)));
         }
     }
@@ -230,13 +258,13 @@ impl Scheduler {
                 name,
                 schedule,
                 options,
-                due: Some(due),
+                due: Stamp::at(due),
                 paused: false,
                 generation: 0,
-                last_run: None,
+                last_run: Stamp::UNSET,
                 in_flight: false,
                 durable: durable.map(Box::new),
-                catch_up: None,
+                catch_up: Stamp::UNSET,
                 runs: 0,
                 failures: 0,
                 skipped: 0,
@@ -294,10 +322,10 @@ impl Scheduler {
         if entry.paused {
             entry.paused = false;
             entry.generation = entry.generation.wrapping_add(1);
-            if let Some(due) = entry.due
+            if let Some(due) = entry.due.get()
                 && due <= now
             {
-                entry.due = skip_past(&entry.schedule, due, now);
+                entry.due = Stamp::of(skip_past(&entry.schedule, due, now));
             }
             core.push(id);
             drop(core);
@@ -366,8 +394,8 @@ impl Scheduler {
                 name: e.name.to_string(),
                 schedule: format!("{:?}", e.schedule),
                 paused: e.paused,
-                next_run: if e.paused { None } else { e.due },
-                last_run: e.last_run,
+                next_run: if e.paused { None } else { e.due.get() },
+                last_run: e.last_run.get(),
                 runs: u64::from(e.runs),
                 failures: u64::from(e.failures),
                 skipped: u64::from(e.skipped),
@@ -414,7 +442,7 @@ impl Scheduler {
         let next = {
             let mut core = lock(&self.inner.core);
             while let Some(Reverse((at, id, generation))) = core.heap.peek().copied() {
-                if at > now {
+                if at > Stamp::at(now) {
                     break;
                 }
                 core.heap.pop();
@@ -424,24 +452,28 @@ impl Scheduler {
                 if entry.generation != generation || entry.paused {
                     continue;
                 }
-                let Some(due) = entry.due else {
+                let Some(due) = entry.due.get() else {
                     continue;
                 };
                 if entry.in_flight && !entry.options.overlap {
                     match entry.options.missed {
                         Missed::Skip => entry.skipped = entry.skipped.saturating_add(1),
                         Missed::RunOnce => {
-                            entry.catch_up.get_or_insert(due);
+                            if entry.catch_up == Stamp::UNSET {
+                                entry.catch_up = Stamp::at(due);
+                            }
                         }
                     }
                 } else {
                     sends.push((Arc::clone(&entry.owner), id, entry.tick(id, due, now)));
                 }
-                entry.due = entry
-                    .schedule
-                    .next(due)
-                    .and_then(|next| skip_past(&entry.schedule, next, now));
-                if entry.due.is_some() {
+                entry.due = Stamp::of(
+                    entry
+                        .schedule
+                        .next(due)
+                        .and_then(|next| skip_past(&entry.schedule, next, now)),
+                );
+                if entry.due != Stamp::UNSET {
                     core.push(id);
                 } else if let Some(done) = core.tasks.remove(&id)
                     && let Some(durable) = done.durable
@@ -452,7 +484,7 @@ impl Scheduler {
                     forget.push((id, done.owner.to_string(), key));
                 }
             }
-            core.heap.peek().map(|Reverse((at, _, _))| *at)
+            core.heap.peek().and_then(|Reverse((at, _, _))| at.get())
         };
         let mut delivered = Vec::new();
         for (owner, id, tick) in sends {
