@@ -99,7 +99,6 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-#[derive(Default)]
 struct Core {
     /// (when to fire, task, generation): earliest first; stale entries are
     /// skipped when popped.
@@ -107,21 +106,46 @@ struct Core {
     tasks: HashMap<TaskId, Entry, std::hash::BuildHasherDefault<IdHasher>>,
     /// Owner and task names, shared between tasks.
     names: std::collections::HashSet<Arc<str>>,
+    /// The names interned last, checked before hashing.
+    last_interned: [Arc<str>; 2],
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        let empty: Arc<str> = Arc::from("");
+        Self {
+            heap: BinaryHeap::new(),
+            tasks: HashMap::default(),
+            names: std::collections::HashSet::new(),
+            last_interned: [Arc::clone(&empty), empty],
+        }
+    }
 }
 
 impl Core {
     fn intern(&mut self, text: &str) -> Arc<str> {
-        if let Some(known) = self.names.get(text) {
-            return Arc::clone(known);
+        // Tasks tend to come in runs from one owner under one name.
+        if let Some(last) = self.last_interned.iter().find(|l| &***l == text) {
+            return Arc::clone(last);
         }
-        let text: Arc<str> = text.into();
-        self.names.insert(Arc::clone(&text));
+        let text = match self.names.get(text) {
+            Some(known) => Arc::clone(known),
+            None => {
+                let text: Arc<str> = text.into();
+                self.names.insert(Arc::clone(&text));
+                text
+            }
+        };
+        self.last_interned.rotate_right(1);
+        self.last_interned[0] = Arc::clone(&text);
         text
     }
 }
 
 struct Inner {
     core: Mutex<Core>,
+    /// The source of ticks, `daz`.
+    source: Arc<str>,
     store: Arc<dyn TaskStore>,
     clock: Mutex<Clock>,
     wake: Notify,
@@ -198,6 +222,7 @@ impl Scheduler {
     pub fn with_store(bus: EventBus, clock: Clock, store: Arc<dyn TaskStore>) -> Self {
         Self {
             inner: Arc::new(Inner {
+                source: Arc::from("daz"),
                 store,
                 core: Mutex::new(Core::default()),
                 clock: Mutex::new(clock),
@@ -357,8 +382,12 @@ impl Scheduler {
 
     /// Delivers a tick; `false` (and counted) if the owner could not take
     /// it.
-    fn send(&self, owner: &str, id: TaskId, tick: Tick) -> bool {
-        let event = Event::builder(Tick::TOPIC).source("daz").payload(tick);
+    fn send(&self, owner: &Arc<str>, id: TaskId, tick: Tick) -> bool {
+        // Addressed here, so the bus need not re-address it.
+        let event = Event::builder(Tick::TOPIC)
+            .source(Arc::clone(&self.inner.source))
+            .target(Arc::clone(owner))
+            .payload(tick);
         match self.inner.bus.send(owner, event) {
             Ok(()) => true,
             Err(e) => {
