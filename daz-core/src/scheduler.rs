@@ -384,7 +384,8 @@ impl Scheduler {
     /// it.
     fn send(&self, owner: &Arc<str>, id: TaskId, tick: Tick) -> bool {
         // Addressed here, so the bus need not re-address it.
-        let event = Event::builder(Tick::TOPIC)
+        let at = std::time::SystemTime::from(tick.due);
+        let event = Event::builder_at(Tick::TOPIC, at)
             .source(Arc::clone(&self.inner.source))
             .target(Arc::clone(owner))
             .payload(tick);
