@@ -14,6 +14,16 @@ use daz_core::{Clock, Context, Event, Module, ModuleResult, ModuleState, TaskOpt
 
 type Ticks = Arc<Mutex<Vec<(String, DateTime<Utc>)>>>;
 
+/// Notes a tick's task name and due time.
+fn record(ticks: &Ticks, event: &Event) -> daz_core::Result<()> {
+    let tick = event.payload::<Tick>()?;
+    ticks
+        .lock()
+        .unwrap()
+        .push((tick.name.to_string(), tick.due));
+    Ok(())
+}
+
 /// Schedules what it is given in `init` and records every tick.
 #[derive(daz_core::Module)]
 #[module(name = "timer")]
@@ -32,11 +42,7 @@ impl Module for Timer {
     }
 
     async fn handle(&mut self, _ctx: &mut Context, event: Event) -> ModuleResult {
-        let tick = event.payload::<Tick>()?;
-        self.ticks
-            .lock()
-            .unwrap()
-            .push((tick.name.to_string(), tick.due));
+        record(&self.ticks, &event)?;
         Ok(())
     }
 }
@@ -226,11 +232,7 @@ impl Module for Slow {
     }
 
     async fn handle(&mut self, _ctx: &mut Context, event: Event) -> ModuleResult {
-        let tick = event.payload::<Tick>()?;
-        self.ticks
-            .lock()
-            .unwrap()
-            .push((tick.name.to_string(), tick.due));
+        record(&self.ticks, &event)?;
         tokio::time::sleep(Duration::from_millis(2_500)).await;
         Ok(())
     }
