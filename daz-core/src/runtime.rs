@@ -326,11 +326,20 @@ impl BotHandle {
     /// has ended. A request made before [`Bot::run`] starts waits for it (up
     /// to a minute).
     pub async fn control(&self, request: ControlRequest) -> Result<ModuleList> {
+        self.ask(request).await
+    }
+
+    /// Sends `request` to the runtime's control inbox and reads the reply
+    /// as `T`.
+    async fn ask<T>(&self, request: ControlRequest) -> Result<T>
+    where
+        T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    {
         let reply = self
             .bus
             .request(CONTROL_INBOX, Event::new(request), CONTROL_TIMEOUT)
             .await?;
-        Ok(reply.payload::<ModuleList>()?.into_owned())
+        Ok(reply.payload::<T>()?.into_owned())
     }
 
     /// Every module's status, in start order.
@@ -376,11 +385,7 @@ impl BotHandle {
     ///
     /// As [`control`](Self::control); refused for an unknown task.
     pub async fn tasks(&self, request: ControlRequest) -> Result<TaskList> {
-        let reply = self
-            .bus
-            .request(CONTROL_INBOX, Event::new(request), CONTROL_TIMEOUT)
-            .await?;
-        Ok(reply.payload::<TaskList>()?.into_owned())
+        self.ask(request).await
     }
 
     /// Restarts `module` (also how a degraded module is retried).

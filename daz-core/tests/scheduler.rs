@@ -67,12 +67,18 @@ async fn harness(plan: Vec<(&'static str, Schedule)>, at: DateTime<Utc>) -> (Har
 }
 
 fn count(ticks: &Ticks, name: &str) -> usize {
+    dues(ticks, name).len()
+}
+
+/// The due times of `name`'s ticks, in the order they arrived.
+fn dues(ticks: &Ticks, name: &str) -> Vec<DateTime<Utc>> {
     ticks
         .lock()
         .unwrap()
         .iter()
         .filter(|(n, _)| n == name)
-        .count()
+        .map(|(_, due)| *due)
+        .collect()
 }
 
 #[tokio::test(start_paused = true)]
@@ -92,13 +98,7 @@ async fn intervals_and_one_shots_fire_exact_counts() {
     room.advance(Duration::from_secs(90)).await;
     assert_eq!(count(&ticks, "every10s"), 10, "at 10, 20, ... 100 s");
     assert_eq!(count(&ticks, "once"), 1);
-    let dues: Vec<DateTime<Utc>> = ticks
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(n, _)| n == "every10s")
-        .map(|(_, d)| *d)
-        .collect();
+    let dues = dues(&ticks, "every10s");
     let expected: Vec<DateTime<Utc>> = (1..=10)
         .map(|k| start() + chrono::Duration::seconds(10 * k))
         .collect();
@@ -124,13 +124,7 @@ async fn cron_across_midnight_and_a_dst_change() {
     let at = Utc.with_ymd_and_hms(2026, 10, 24, 12, 0, 0).unwrap();
     let (room, ticks) = harness(plan, at).await;
     room.advance(Duration::from_secs(3 * 86_400)).await;
-    let nightly: Vec<DateTime<Utc>> = ticks
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(n, _)| n == "nightly")
-        .map(|(_, d)| *d)
-        .collect();
+    let nightly = dues(&ticks, "nightly");
     assert_eq!(
         nightly,
         [
@@ -147,7 +141,7 @@ async fn cron_across_midnight_and_a_dst_change() {
 async fn pause_resume_cancel_and_list() {
     let plan = vec![("beat", Schedule::every(Duration::from_secs(1)).unwrap())];
     let (room, ticks) = harness(plan, start()).await;
-    let scheduler = room_scheduler(&room);
+    let scheduler = room.scheduler().clone();
     let task = scheduler.list(Some("timer"))[0].clone();
     assert_eq!(task.name, "beat");
     room.advance(Duration::from_millis(3_500)).await;
@@ -174,7 +168,7 @@ async fn pause_resume_cancel_and_list() {
 async fn a_module_that_stops_leaves_no_task_behind() {
     let plan = vec![("beat", Schedule::every(Duration::from_secs(1)).unwrap())];
     let (room, ticks) = harness(plan, start()).await;
-    let scheduler = room_scheduler(&room);
+    let scheduler = room.scheduler().clone();
     room.advance(Duration::from_millis(2_500)).await;
     assert_eq!(scheduler.list(None).len(), 1);
     room.handle().disable("timer").await.unwrap();
@@ -195,10 +189,6 @@ async fn a_module_that_stops_leaves_no_task_behind() {
     room.settle().await;
     assert_eq!(scheduler.list(None).len(), 1);
     room.shutdown().await;
-}
-
-fn room_scheduler(room: &Harness) -> daz_core::Scheduler {
-    room.scheduler().clone()
 }
 
 #[test]

@@ -186,15 +186,21 @@ impl Supervisor {
             }
         };
         let outcome = match &request {
-            ControlRequest::Tasks { .. }
-            | ControlRequest::PauseTask { .. }
-            | ControlRequest::ResumeTask { .. }
-            | ControlRequest::CancelTask { .. } => {
-                let _ = match self.on_task_request(&request) {
-                    Ok(list) => self.bus.reply(event, Event::new(list)),
-                    Err(e) => self.bus.reply_error(event, e.to_string()),
-                };
-                return false;
+            ControlRequest::Tasks { module } => {
+                let tasks = self.scheduler.list(module.as_deref());
+                return self.answer_tasks(event, Ok(TaskList { tasks }));
+            }
+            ControlRequest::PauseTask { task } => {
+                let found = self.scheduler.pause(*task);
+                return self.answer_tasks(event, self.task_changed("pause", *task, found));
+            }
+            ControlRequest::ResumeTask { task } => {
+                let found = self.scheduler.resume(*task);
+                return self.answer_tasks(event, self.task_changed("resume", *task, found));
+            }
+            ControlRequest::CancelTask { task } => {
+                let found = self.scheduler.cancel(*task);
+                return self.answer_tasks(event, self.task_changed("cancel", *task, found));
             }
             ControlRequest::List => Ok(()),
             ControlRequest::Shutdown => {
@@ -204,13 +210,9 @@ impl Supervisor {
             ControlRequest::Enable { module } => self.find(module, "enable").map(|i| {
                 self.slots[i].shared.enabled.store(true, Ordering::Relaxed);
             }),
-            ControlRequest::Disable { module } => match self.find_free(module, "disable") {
-                Ok(i) => {
-                    self.slots[i].shared.enabled.store(false, Ordering::Relaxed);
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
+            ControlRequest::Disable { module } => self.find_free(module, "disable").map(|i| {
+                self.slots[i].shared.enabled.store(false, Ordering::Relaxed);
+            }),
             ControlRequest::Restart { module } => match self.find_free(module, "restart") {
                 Ok(i) => self.restart(i, module).await,
                 Err(e) => Err(e),
@@ -227,33 +229,29 @@ impl Supervisor {
         false
     }
 
-    /// Answers the scheduler's requests (any other request lists tasks).
-    fn on_task_request(&self, request: &ControlRequest) -> Result<TaskList, Error> {
-        let s = &self.scheduler;
-        let changed = |action: &str, task: TaskId, ok: bool| {
-            if ok {
-                Ok(TaskList {
-                    tasks: s.list(None),
-                })
-            } else {
-                Err(refused(
-                    action,
-                    &task.to_string(),
-                    "there is no task by that id",
-                ))
-            }
-        };
-        match request {
-            ControlRequest::Tasks { module } => Ok(TaskList {
-                tasks: s.list(module.as_deref()),
-            }),
-            ControlRequest::PauseTask { task } => changed("pause", *task, s.pause(*task)),
-            ControlRequest::ResumeTask { task } => changed("resume", *task, s.resume(*task)),
-            ControlRequest::CancelTask { task } => changed("cancel", *task, s.cancel(*task)),
-            _ => Ok(TaskList {
-                tasks: s.list(None),
-            }),
+    /// The tasks after a pause, resume or cancel of `task`, or the refusal
+    /// when there is no such task.
+    fn task_changed(&self, action: &str, task: TaskId, found: bool) -> Result<TaskList, Error> {
+        if found {
+            Ok(TaskList {
+                tasks: self.scheduler.list(None),
+            })
+        } else {
+            Err(refused(
+                action,
+                &task.to_string(),
+                "there is no task by that id",
+            ))
         }
+    }
+
+    /// Replies to a scheduler request; never a shutdown, so `false`.
+    fn answer_tasks(&self, event: &Event, outcome: Result<TaskList, Error>) -> bool {
+        let _ = match outcome {
+            Ok(list) => self.bus.reply(event, Event::new(list)),
+            Err(e) => self.bus.reply_error(event, e.to_string()),
+        };
+        false
     }
 
     fn find(&self, module: &str, action: &str) -> Result<usize, Error> {
