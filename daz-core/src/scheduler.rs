@@ -155,7 +155,24 @@ impl Scheduler {
     /// Cancels a task; `true` if it existed. A durable one-shot is also
     /// removed from the task store (in the background).
     pub fn cancel(&self, id: TaskId) -> bool {
-        let Some(entry) = lock(&self.inner.core).tasks.remove(&id) else {
+        self.cancel_if(id, |_| true)
+    }
+
+    /// Cancels `id` only if `owner` owns it (for a module cancelling its
+    /// own tasks); `true` if it did.
+    pub(crate) fn cancel_owned(&self, owner: &str, id: TaskId) -> bool {
+        self.cancel_if(id, |entry| &*entry.owner == owner)
+    }
+
+    fn cancel_if(&self, id: TaskId, allowed: impl Fn(&Entry) -> bool) -> bool {
+        let removed = {
+            let mut core = lock(&self.inner.core);
+            match core.tasks.get(&id) {
+                Some(entry) if allowed(entry) => core.tasks.remove(&id),
+                _ => None,
+            }
+        };
+        let Some(entry) = removed else {
             return false;
         };
         if let Some(durable) = entry.durable {

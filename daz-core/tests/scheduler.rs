@@ -331,3 +331,67 @@ async fn tasks_are_listed_paused_resumed_and_cancelled_over_the_bus() {
     );
     room.shutdown().await;
 }
+
+/// Cancels its own task on the first tick, and cannot cancel another
+/// module's task (whose id the test hands it).
+#[derive(daz_core::Module)]
+#[module(name = "once_only")]
+struct OnceOnly {
+    foreign: Arc<Mutex<Option<daz_core::TaskId>>>,
+    ticks: Ticks,
+}
+
+#[daz_core::async_trait]
+impl Module for OnceOnly {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        ctx.schedule(
+            "beat",
+            Schedule::every(Duration::from_secs(1))?,
+            TaskOptions::new(),
+        )?;
+        Ok(())
+    }
+
+    async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
+        record(&self.ticks, &event)?;
+        let foreign = self.foreign.lock().unwrap().expect("the test set it");
+        assert!(!ctx.cancel_task(foreign), "not its task");
+        assert!(ctx.cancel_task(event.payload::<Tick>()?.task));
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_module_cancels_only_its_own_tasks() {
+    let ticks = Ticks::default();
+    let foreign = Arc::new(Mutex::new(None));
+    let room = Harness::builder()
+        .clock(Clock::starting_at(start()))
+        .module(OnceOnly {
+            foreign: Arc::clone(&foreign),
+            ticks: Arc::clone(&ticks),
+        })
+        .build()
+        .await
+        .unwrap();
+    let theirs = room
+        .scheduler()
+        .schedule(
+            "someone_else",
+            "keep",
+            Schedule::every(Duration::from_secs(60)).unwrap(),
+            TaskOptions::new(),
+        )
+        .unwrap();
+    *foreign.lock().unwrap() = Some(theirs);
+    room.advance(Duration::from_secs(5)).await;
+    assert_eq!(count(&ticks, "beat"), 1);
+    let left: Vec<String> = room
+        .scheduler()
+        .list(None)
+        .into_iter()
+        .map(|t| t.owner)
+        .collect();
+    assert_eq!(left, ["someone_else"]);
+    room.shutdown().await;
+}

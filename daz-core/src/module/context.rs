@@ -178,11 +178,7 @@ impl Context {
 
     /// Cancels one of this module's tasks; `true` if it existed.
     pub fn cancel_task(&self, id: TaskId) -> bool {
-        self.scheduler
-            .list(Some(&self.name))
-            .iter()
-            .any(|t| t.id == id)
-            && self.scheduler.cancel(id)
+        self.scheduler.cancel_owned(&self.name, id)
     }
 
     /// The scheduler (to pause, resume or list tasks).
