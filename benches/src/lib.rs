@@ -6,12 +6,15 @@
 use std::time::Duration;
 
 /// Options every benchmark accepts after `--`: `--events N` (default given
-/// by the benchmark), `--quick` (a tenth of the events, for smoke runs) and
-/// `--only NAME` (one measurement).
+/// by the benchmark), `--quick` (a tenth of the events and three rounds,
+/// for smoke runs), `--rounds N` (repetitions of a measurement, for those
+/// that repeat and report the median) and `--only NAME` (one measurement).
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Events (or round trips) per measurement.
     pub events: u64,
+    /// Repetitions of a measurement (default 5; 3 with `--quick`).
+    pub rounds: usize,
     /// `--only NAME`: run just the measurement called `NAME`.
     pub only: Option<&'static str>,
 }
@@ -25,11 +28,24 @@ impl Options {
     /// A message naming the bad value of `--events`.
     pub fn from_args(default_events: u64, names: &[&'static str]) -> Result<Self, String> {
         let mut events = default_events;
+        let mut rounds = 5;
         let mut only = None;
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
             match arg.as_str() {
-                "--quick" => events = (default_events / 10).max(1),
+                "--quick" => {
+                    events = (default_events / 10).max(1);
+                    rounds = 3;
+                }
+                "--rounds" => {
+                    let value = args.next().ok_or("--rounds needs a number")?;
+                    rounds = value
+                        .parse()
+                        .map_err(|_| format!("--rounds {value:?} is not a whole number"))?;
+                    if rounds == 0 {
+                        return Err("--rounds must be at least 1".into());
+                    }
+                }
                 "--events" => {
                     let value = args.next().ok_or("--events needs a number")?;
                     events = value
@@ -49,7 +65,11 @@ impl Options {
                 _ => {}
             }
         }
-        Ok(Self { events, only })
+        Ok(Self {
+            events,
+            rounds,
+            only,
+        })
     }
 
     /// Whether the measurement `name` should run.
@@ -73,6 +93,13 @@ pub fn rate(per_second: f64) -> String {
     } else {
         format!("{:.1} k/s", per_second / 1e3)
     }
+}
+
+/// The median of `values` (the upper one of an even count); 0 when empty.
+#[must_use]
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// The `p`th percentile (0–100) of `sorted`, nearest-rank.
@@ -110,6 +137,13 @@ mod tests {
         assert_eq!(percentile(&v, 99.0), Duration::from_micros(99));
         assert_eq!(percentile(&v, 100.0), Duration::from_micros(100));
         assert_eq!(percentile(&[], 50.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn medians_take_the_middle() {
+        assert!((median(vec![3.0, 1.0, 2.0]) - 2.0).abs() < f64::EPSILON);
+        assert!((median(vec![4.0, 1.0, 3.0, 2.0]) - 3.0).abs() < f64::EPSILON);
+        assert!(median(Vec::new()).abs() < f64::EPSILON);
     }
 
     #[test]

@@ -260,31 +260,80 @@ impl EventBus {
 
     fn deliver_to(&self, target: &str, event: Event) -> Result<()> {
         let registry = self.read();
+        let sub = Self::open_inbox(&registry, target, event.room())?;
+        match sub.deliver(event) {
+            Delivery::Delivered => Ok(()),
+            other => Err(self.undelivered(target, sub, other)),
+        }
+    }
+
+    /// The inbox `target`, if it is open and serves `room`.
+    fn open_inbox<'r>(
+        registry: &'r Registry,
+        target: &str,
+        room: Option<&str>,
+    ) -> Result<&'r Arc<Subscriber>> {
         let Some(sub) = registry.inbox(target) else {
             return Err(Error::UnknownTarget {
                 target: target.to_owned(),
             });
         };
-        if !sub.accepts_room(event.room()) {
+        if !sub.accepts_room(room) {
             return Err(Error::RoomNotServed {
                 target: target.to_owned(),
-                room: event.room().unwrap_or_default().to_owned(),
+                room: room.unwrap_or_default().to_owned(),
             });
         }
-        match sub.deliver(event) {
-            Delivery::Delivered => Ok(()),
-            Delivery::Dropped => {
-                bump(&self.inner.counters.dropped, 1);
-                Err(Error::MailboxFull {
-                    target: target.to_owned(),
-                    capacity: sub.mailbox.capacity(),
-                })
-            }
-            // Only a closing subscription skips, and it is no longer a target.
-            Delivery::Skipped => Err(Error::UnknownTarget {
+        Ok(sub)
+    }
+
+    /// The error for a delivery to `target` that did not happen (a drop is
+    /// counted).
+    fn undelivered(&self, target: &str, sub: &Subscriber, delivery: Delivery) -> Error {
+        if delivery == Delivery::Dropped {
+            bump(&self.inner.counters.dropped, 1);
+            Error::MailboxFull {
                 target: target.to_owned(),
-            }),
+                capacity: sub.mailbox.capacity(),
+            }
+        } else {
+            // Only a closing subscription skips, and it is no longer a target.
+            Error::UnknownTarget {
+                target: target.to_owned(),
+            }
         }
+    }
+
+    /// Sends each of `events` (none with a room) to `target` as
+    /// [`send`](Self::send) would, under one lookup and one mailbox lock;
+    /// returns the ones not delivered with their index and why.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownTarget`] if no inbox `target` is open (nothing was
+    /// sent).
+    pub(crate) fn send_all(&self, target: &str, events: Vec<Event>) -> Result<Vec<(usize, Error)>> {
+        let count = events.len();
+        let events: Vec<Event> = events
+            .into_iter()
+            .map(|e| {
+                if e.target() == Some(target) {
+                    e
+                } else {
+                    e.with_target(target)
+                }
+            })
+            .collect();
+        let registry = self.read();
+        let sub = Self::open_inbox(&registry, target, None)?;
+        let failed: Vec<(usize, Error)> = sub
+            .deliver_all(events)
+            .into_iter()
+            .map(|(i, delivery)| (i, self.undelivered(target, sub, delivery)))
+            .collect();
+        drop(registry);
+        bump(&self.inner.counters.sent, (count - failed.len()) as u64);
+        Ok(failed)
     }
 
     /// Sends `event` to `target` as a request and waits up to `timeout` for

@@ -38,6 +38,10 @@ struct Head {
     topic: Topic,
     source: Option<Arc<str>>,
     room: Option<Arc<str>>,
+    /// The target given when the event was built, kept here so that an
+    /// event addressed at birth and never re-addressed needs no [`Route`]
+    /// allocation; a route, once present, supersedes it.
+    target: Option<Arc<str>>,
     /// Nanoseconds since the Unix epoch (8 bytes, where `SystemTime` takes 16).
     timestamp: u64,
     priority: Priority,
@@ -70,6 +74,7 @@ impl Head {
             topic,
             source: None,
             room: None,
+            target: None,
             timestamp,
             priority: Priority::Normal,
             loggable: true,
@@ -237,7 +242,10 @@ impl Event {
     /// The module the event is addressed to, for sends and requests.
     #[must_use]
     pub fn target(&self) -> Option<&str> {
-        self.route.as_ref()?.target.as_deref()
+        match &self.route {
+            Some(route) => route.target.as_deref(),
+            None => self.body.head.target.as_deref(),
+        }
     }
 
     /// Correlation id: set on requests and copied onto their replies.
@@ -293,7 +301,10 @@ impl Event {
     /// The same event with its route changed by `change`; the payload is
     /// shared, not copied.
     pub(crate) fn rerouted(&self, change: impl FnOnce(&mut Route)) -> Self {
-        let mut route = self.route.as_deref().cloned().unwrap_or_default();
+        let mut route = self.route.as_deref().cloned().unwrap_or_else(|| Route {
+            target: self.body.head.target.clone(),
+            ..Route::default()
+        });
         change(&mut route);
         Self {
             body: Arc::clone(&self.body),
@@ -342,12 +353,15 @@ pub struct EventBuilder {
 }
 
 impl EventBuilder {
-    fn finish(route: Route, body: Arc<Inner<dyn Body>>) -> Event {
-        let routed =
-            route.target.is_some() || route.correlation_id.is_some() || route.reply_to.is_some();
-        Event {
-            body,
-            route: routed.then(|| Arc::new(route)),
+    /// The head and the route to build with: a route holding only a
+    /// target moves into the head, saving the route's allocation.
+    fn split(self) -> (Head, Option<Arc<Route>>) {
+        let Self { mut head, route } = self;
+        if route.correlation_id.is_some() || route.reply_to.is_some() {
+            (head, Some(Arc::new(route)))
+        } else {
+            head.target = route.target;
+            (head, None)
         }
     }
 
@@ -356,38 +370,38 @@ impl EventBuilder {
     where
         T: Serialize + Send + Sync + 'static,
     {
-        let Self { head, route } = self;
-        Self::finish(
-            route,
-            Arc::new(Inner {
+        let (head, route) = self.split();
+        Event {
+            body: Arc::new(Inner {
                 head,
                 payload: Typed(payload),
             }),
-        )
+            route,
+        }
     }
 
     /// Builds the event with a JSON payload.
     pub fn json(self, payload: Value) -> Event {
-        let Self { head, route } = self;
-        Self::finish(
-            route,
-            Arc::new(Inner {
+        let (head, route) = self.split();
+        Event {
+            body: Arc::new(Inner {
                 head,
                 payload: Json(payload),
             }),
-        )
+            route,
+        }
     }
 
     /// Builds the event without payload.
     pub fn build(self) -> Event {
-        let Self { head, route } = self;
-        Self::finish(
-            route,
-            Arc::new(Inner {
+        let (head, route) = self.split();
+        Event {
+            body: Arc::new(Inner {
                 head,
                 payload: Empty,
             }),
-        )
+            route,
+        }
     }
 
     /// Sets the topic.

@@ -183,6 +183,29 @@ impl Schedule {
         }
     }
 
+    /// [`first`](Self::first) in milliseconds since the epoch: the
+    /// scheduler's hot path, free of calendar arithmetic except for cron.
+    pub(crate) fn first_ms(&self, now_ms: i64) -> Option<i64> {
+        match &self.0 {
+            Kind::Every(ms) | Kind::After(ms) => add_ms(now_ms, *ms),
+            Kind::At(t) => Some(t.timestamp_millis()),
+            Kind::Cron(_) => self
+                .next_cron(DateTime::from_timestamp_millis(now_ms)?)
+                .map(|t| t.timestamp_millis()),
+        }
+    }
+
+    /// [`next`](Self::next) in milliseconds since the epoch.
+    pub(crate) fn next_ms(&self, due_ms: i64) -> Option<i64> {
+        match &self.0 {
+            Kind::Every(ms) => add_ms(due_ms, *ms),
+            Kind::After(_) | Kind::At(_) => None,
+            Kind::Cron(_) => self
+                .next_cron(DateTime::from_timestamp_millis(due_ms)?)
+                .map(|t| t.timestamp_millis()),
+        }
+    }
+
     /// The first cron time strictly after `after`, each local wall-clock
     /// time at most once.
     fn next_cron(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -245,6 +268,15 @@ fn add(t: DateTime<Utc>, ms: u64) -> Option<DateTime<Utc>> {
     i64::try_from(ms)
         .ok()
         .and_then(|ms| t.checked_add_signed(chrono::Duration::milliseconds(ms)))
+}
+
+/// The latest time, in milliseconds, that chrono can represent: a tick
+/// carries its due time as a `DateTime`.
+const MAX_MS: i64 = DateTime::<Utc>::MAX_UTC.timestamp_millis();
+
+fn add_ms(t: i64, ms: u64) -> Option<i64> {
+    t.checked_add(i64::try_from(ms).ok()?)
+        .filter(|sum| *sum <= MAX_MS)
 }
 
 impl fmt::Debug for Schedule {

@@ -5,11 +5,11 @@
 mod clock;
 mod core;
 mod durable;
+mod label;
 mod store;
 mod task;
+mod wheel;
 
-use std::cmp::Reverse;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -29,10 +29,8 @@ struct Inner {
     /// The source of ticks, `daz`.
     source: Arc<str>,
     store: Arc<dyn TaskStore>,
-    clock: Mutex<Clock>,
     wake: Notify,
     bus: EventBus,
-    next_id: AtomicU64,
 }
 
 /// The bot's scheduler; cheap to clone. Modules reach it through
@@ -65,11 +63,9 @@ impl Scheduler {
             inner: Arc::new(Inner {
                 source: Arc::from("daz"),
                 store,
-                core: Mutex::new(Core::default()),
-                clock: Mutex::new(clock),
+                core: Mutex::new(Core::new(clock)),
                 wake: Notify::new(),
                 bus,
-                next_id: AtomicU64::new(1),
             }),
         }
     }
@@ -77,7 +73,11 @@ impl Scheduler {
     /// The scheduler's current time.
     #[must_use]
     pub fn now(&self) -> DateTime<Utc> {
-        lock(&self.inner.clock).now()
+        lock(&self.inner.core).clock.now()
+    }
+
+    fn now_ms(&self) -> i64 {
+        lock(&self.inner.core).clock.now_ms()
     }
 
     /// Schedules `schedule` for the module `owner` under `name`; its ticks
@@ -94,39 +94,41 @@ impl Scheduler {
         schedule: Schedule,
         options: TaskOptions,
     ) -> Result<TaskId> {
-        let now = self.now();
-        let Some(due) = schedule.first(now) else {
+        let core = lock(&self.inner.core);
+        let Some(due) = schedule.first_ms(core.clock.now_ms()) else {
+            drop(core);
             return Err(crate::Error::InvalidSchedule {
                 input: format!("{schedule:?}"),
                 reason: "it has no future run".to_owned(),
             });
         };
-        Ok(self.insert(owner, name, schedule, options, due, None))
+        Ok(self.insert(core, owner, name, schedule, options, due, None))
     }
 
+    /// Adds a task to the locked `core`, then unlocks it.
+    #[allow(clippy::too_many_arguments, reason = "one private call path")]
     fn insert(
         &self,
+        mut core: MutexGuard<'_, Core>,
         owner: &str,
         name: &str,
         schedule: Schedule,
         options: TaskOptions,
-        due: DateTime<Utc>,
+        due_ms: i64,
         durable: Option<(String, serde_json::Value)>,
     ) -> TaskId {
-        let id = TaskId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
-        let mut core = lock(&self.inner.core);
-        let owner = core.intern(owner);
-        let name = core.intern(name);
+        core.next_id += 1;
+        let id = TaskId(core.next_id);
+        let label = core.labels.get(owner, name);
         core.tasks.insert(
             id,
             Entry {
-                owner,
-                name,
+                label,
                 schedule,
                 options,
-                due: Stamp::at(due),
+                due: Stamp(due_ms),
                 paused: false,
-                generation: 0,
+                fire_at: Stamp::UNSET,
                 last_run: Stamp::UNSET,
                 in_flight: false,
                 durable: durable.map(Box::new),
@@ -138,13 +140,12 @@ impl Scheduler {
                 late_max_ms: 0,
             },
         );
-        core.push(id);
-        // The driver sleeps until the earliest task; wake it only if this
-        // one is now the earliest.
+        // The driver sleeps until the wheel's next deadline; wake it only
+        // if this task comes before that.
+        let deadline = core.wheel.next_deadline();
         let earliest = core
-            .heap
-            .peek()
-            .is_some_and(|Reverse((_, top, _))| *top == id);
+            .push(id)
+            .is_some_and(|at| deadline.is_none_or(|d| at < d));
         drop(core);
         if earliest {
             self.inner.wake.notify_one();
@@ -161,7 +162,7 @@ impl Scheduler {
     /// Cancels `id` only if `owner` owns it (for a module cancelling its
     /// own tasks); `true` if it did.
     pub(crate) fn cancel_owned(&self, owner: &str, id: TaskId) -> bool {
-        self.cancel_if(id, |entry| &*entry.owner == owner)
+        self.cancel_if(id, |entry| &**entry.owner() == owner)
     }
 
     fn cancel_if(&self, id: TaskId, allowed: impl Fn(&Entry) -> bool) -> bool {
@@ -176,7 +177,7 @@ impl Scheduler {
             return false;
         };
         if let Some(durable) = entry.durable {
-            self.forget(entry.owner.to_string(), durable.0);
+            self.forget(entry.label.owner.to_string(), durable.0);
         }
         true
     }
@@ -187,7 +188,7 @@ impl Scheduler {
         match core.tasks.get_mut(&id) {
             Some(entry) => {
                 entry.paused = true;
-                entry.generation = entry.generation.wrapping_add(1);
+                entry.fire_at = Stamp::UNSET;
                 true
             }
             None => false,
@@ -197,18 +198,17 @@ impl Scheduler {
     /// Resumes a paused task. Runs it missed while paused are skipped: it
     /// next fires at its first due time from now. `true` if it existed.
     pub fn resume(&self, id: TaskId) -> bool {
-        let now = self.now();
+        let now = self.now_ms();
         let mut core = lock(&self.inner.core);
         let Some(entry) = core.tasks.get_mut(&id) else {
             return false;
         };
         if entry.paused {
             entry.paused = false;
-            entry.generation = entry.generation.wrapping_add(1);
-            if let Some(due) = entry.due.get()
+            if let Some(due) = entry.due.ms()
                 && due <= now
             {
-                entry.due = Stamp::of(skip_past(&entry.schedule, due, now));
+                entry.due = Stamp::of_ms(skip_past(&entry.schedule, due, now));
             }
             core.push(id);
             drop(core);
@@ -221,7 +221,7 @@ impl Scheduler {
     /// runtime calls this), so the next one may go, or the catch-up run
     /// under [`Missed::RunOnce`] goes now.
     pub fn done(&self, id: TaskId) {
-        let now = self.now();
+        let now = self.now_ms();
         let catch_up = {
             let mut core = lock(&self.inner.core);
             let Some(entry) = core.tasks.get_mut(&id) else {
@@ -229,34 +229,62 @@ impl Scheduler {
             };
             entry.in_flight = false;
             match entry.catch_up.take() {
-                Some(due) => Some((Arc::clone(&entry.owner), entry.tick(id, due, now))),
+                Some(due) => Some((Arc::clone(entry.owner()), entry.tick(id, due, now))),
                 None => None,
             }
         };
         if let Some((owner, tick)) = catch_up {
-            self.send(&owner, id, tick);
+            self.send(vec![(owner, id, tick)]);
         }
     }
 
-    /// Delivers a tick; `false` (and counted) if the owner could not take
-    /// it.
-    fn send(&self, owner: &Arc<str>, id: TaskId, tick: Tick) -> bool {
-        // Addressed here, so the bus need not re-address it.
-        let at = std::time::SystemTime::from(tick.due);
-        let event = Event::builder_at(Tick::TOPIC, at)
+    /// Delivers ticks, each run of one owner's in one batch; returns the
+    /// tasks whose tick was not delivered (each counted as a failure).
+    fn send(&self, sends: Vec<(Arc<str>, TaskId, Tick)>) -> Vec<TaskId> {
+        let mut failed = Vec::new();
+        let mut sends = sends.into_iter().peekable();
+        while let Some((owner, id, tick)) = sends.next() {
+            let mut ids = vec![id];
+            let mut events = vec![self.tick_event(&owner, tick)];
+            while let Some((_, id, tick)) = sends.next_if(|(o, _, _)| Arc::ptr_eq(o, &owner)) {
+                ids.push(id);
+                events.push(self.tick_event(&owner, tick));
+            }
+            match self.inner.bus.send_all(&owner, events) {
+                Ok(errors) => {
+                    for (i, error) in errors {
+                        let id = ids.get(i).copied().unwrap_or(id);
+                        self.undelivered(&owner, id, &error);
+                        failed.push(id);
+                    }
+                }
+                Err(error) => {
+                    for id in ids {
+                        self.undelivered(&owner, id, &error);
+                        failed.push(id);
+                    }
+                }
+            }
+        }
+        failed
+    }
+
+    /// A tick as an event addressed to `owner` (so the bus need not
+    /// re-address it), stamped with its due time.
+    fn tick_event(&self, owner: &Arc<str>, tick: Tick) -> Event {
+        let due_ms = u64::try_from(tick.due.timestamp_millis()).unwrap_or(0);
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(due_ms);
+        Event::builder_at(Tick::TOPIC, at)
             .source(Arc::clone(&self.inner.source))
             .target(Arc::clone(owner))
-            .payload(tick);
-        match self.inner.bus.send(owner, event) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(task = %id, module = %owner, error = %e, "tick not delivered");
-                if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
-                    entry.failures = entry.failures.saturating_add(1);
-                    entry.in_flight = false;
-                }
-                false
-            }
+            .payload(tick)
+    }
+
+    fn undelivered(&self, owner: &str, id: TaskId, error: &crate::Error) {
+        tracing::warn!(task = %id, module = %owner, %error, "tick not delivered");
+        if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
+            entry.failures = entry.failures.saturating_add(1);
+            entry.in_flight = false;
         }
     }
 
@@ -264,7 +292,7 @@ impl Scheduler {
     pub fn remove_owner(&self, owner: &str) -> usize {
         let mut core = lock(&self.inner.core);
         let before = core.tasks.len();
-        core.tasks.retain(|_, e| &*e.owner != owner);
+        core.tasks.retain(|_, e| &**e.owner() != owner);
         before - core.tasks.len()
     }
 
@@ -275,14 +303,14 @@ impl Scheduler {
         let mut out: Vec<TaskInfo> = core
             .tasks
             .iter()
-            .filter(|(_, e)| owner.is_none_or(|o| &*e.owner == o))
+            .filter(|(_, e)| owner.is_none_or(|o| &**e.owner() == o))
             .map(|(id, e)| TaskInfo {
                 id: *id,
-                owner: e.owner.to_string(),
-                name: e.name.to_string(),
+                owner: e.owner().to_string(),
+                name: e.label.name.to_string(),
                 schedule: format!("{:?}", e.schedule),
                 paused: e.paused,
-                next_run: if e.paused { None } else { e.due.get() },
+                next_run: e.due.get().filter(|_| !e.paused),
                 last_run: e.last_run.get(),
                 runs: u64::from(e.runs),
                 failures: u64::from(e.failures),
@@ -307,7 +335,7 @@ impl Scheduler {
             let woken = self.inner.wake.notified();
             match next {
                 Some(at) => {
-                    let instant = lock(&self.inner.clock).instant_of(at);
+                    let instant = lock(&self.inner.core).clock.instant_of_ms(at);
                     tokio::select! {
                         () = tokio::time::sleep_until(instant) => {}
                         () = woken => {}
@@ -319,28 +347,24 @@ impl Scheduler {
     }
 
     /// Sends the ticks of every due task; returns when the next is due.
-    fn fire_due(&self) -> Option<DateTime<Utc>> {
-        let now = {
-            let mut clock = lock(&self.inner.clock);
-            clock.refresh();
-            clock.now()
-        };
+    fn fire_due(&self) -> Option<i64> {
         let mut sends = Vec::new();
         let mut forget = Vec::new();
         let next = {
             let mut core = lock(&self.inner.core);
-            while let Some(Reverse((at, id, generation))) = core.heap.peek().copied() {
-                if at > Stamp::at(now) {
-                    break;
-                }
-                core.heap.pop();
+            core.clock.refresh();
+            let now = core.clock.now_ms();
+            let mut due_now = Vec::new();
+            core.wheel.take_due(now, &mut due_now);
+            for (at, id) in due_now {
                 let Some(entry) = core.tasks.get_mut(&id) else {
                     continue;
                 };
-                if entry.generation != generation || entry.paused {
+                // A timer superseded (by a pause, or a later one) is stale.
+                if entry.fire_at != Stamp(at) || entry.paused {
                     continue;
                 }
-                let Some(due) = entry.due.get() else {
+                let Some(due) = entry.due.ms() else {
                     continue;
                 };
                 if entry.in_flight && !entry.options.overlap {
@@ -348,17 +372,17 @@ impl Scheduler {
                         Missed::Skip => entry.skipped = entry.skipped.saturating_add(1),
                         Missed::RunOnce => {
                             if entry.catch_up == Stamp::UNSET {
-                                entry.catch_up = Stamp::at(due);
+                                entry.catch_up = Stamp(due);
                             }
                         }
                     }
                 } else {
-                    sends.push((Arc::clone(&entry.owner), id, entry.tick(id, due, now)));
+                    sends.push((Arc::clone(entry.owner()), id, entry.tick(id, due, now)));
                 }
-                entry.due = Stamp::of(
+                entry.due = Stamp::of_ms(
                     entry
                         .schedule
-                        .next(due)
+                        .next_ms(due)
                         .and_then(|next| skip_past(&entry.schedule, next, now)),
                 );
                 if entry.due != Stamp::UNSET {
@@ -369,19 +393,18 @@ impl Scheduler {
                     let (key, _) = *durable;
                     // Forgotten once delivered; kept for the owner's next
                     // start if not.
-                    forget.push((id, done.owner.to_string(), key));
+                    forget.push((id, done.label.owner.to_string(), key));
                 }
             }
-            core.heap.peek().and_then(|Reverse((at, _, _))| at.get())
+            core.wheel.next_deadline()
         };
-        let mut delivered = Vec::new();
-        for (owner, id, tick) in sends {
-            if self.send(&owner, id, tick) {
-                delivered.push(id);
-            }
-        }
+        let failed = if sends.is_empty() {
+            Vec::new()
+        } else {
+            self.send(sends)
+        };
         for (id, owner, key) in forget {
-            if delivered.contains(&id) {
+            if !failed.contains(&id) {
                 self.forget(owner, key);
             }
         }
@@ -392,16 +415,12 @@ impl Scheduler {
 /// The first due time of `schedule` at or after `due` that is not before
 /// `now`: runs missed while the scheduler could not fire (paused, or the
 /// process stalled) are skipped, not fired in a burst.
-fn skip_past(
-    schedule: &Schedule,
-    mut due: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
+fn skip_past(schedule: &Schedule, mut due: i64, now: i64) -> Option<i64> {
     for _ in 0..1_000_000 {
         if due >= now {
             return Some(due);
         }
-        match schedule.next(due) {
+        match schedule.next_ms(due) {
             Some(next) => due = next,
             // A one-shot whose time passed still fires, late.
             None => return Some(due),

@@ -110,6 +110,21 @@ fn empty_payloads_read_as_null() {
 }
 
 #[test]
+fn a_target_given_at_build_reads_back_and_can_be_replaced() {
+    let event = Event::builder(Topic::new("a.b").unwrap())
+        .target("n")
+        .json(serde_json::json!(1));
+    assert_eq!(event.target(), Some("n"));
+    assert_eq!(event.correlation_id(), None);
+    let moved = event.with_target("m");
+    assert_eq!(moved.target(), Some("m"));
+    assert_eq!(moved.id(), event.id());
+    assert_eq!(event.target(), Some("n"));
+    let untargeted = Event::builder(Topic::new("a.b").unwrap()).build();
+    assert_eq!(untargeted.target(), None);
+}
+
+#[test]
 fn envelope_fields_and_defaults() {
     let corr = EventId::next();
     let event = Event::builder(Topic::new("a.b").unwrap())

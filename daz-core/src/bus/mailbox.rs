@@ -57,6 +57,35 @@ impl Shared {
         // consistent lanes, so recover it rather than lose events.
         self.lanes.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Queues `event` in the locked `lanes` unless full or closed.
+    fn queue(&self, lanes: &mut Lanes, event: Event) -> Result<(), Rejected> {
+        if lanes.closed {
+            return Err(Rejected::Closed);
+        }
+        let priority = event.priority();
+        let limit = if priority == Priority::Low {
+            self.low_limit
+        } else {
+            self.limit
+        };
+        // `taken` only grows meanwhile, so a check under the lock never
+        // lets the mailbox exceed its limit.
+        if lanes.pushed - lanes.seen_taken >= limit {
+            lanes.seen_taken = self.taken.0.load(Ordering::Acquire);
+            if lanes.pushed - lanes.seen_taken >= limit {
+                return Err(Rejected::Full(event));
+            }
+        }
+        lanes.pushed += 1;
+        if priority == Priority::High {
+            lanes.high.push_back(event);
+            self.has_high.0.store(true, Ordering::Release);
+        } else {
+            lanes.normal.push_back(event);
+        }
+        Ok(())
+    }
 }
 
 /// The publishing side, held by the bus.
@@ -110,39 +139,33 @@ impl Mailbox {
     /// Queues `event` unless the mailbox is full (for its priority) or
     /// closed. Wakes the consumer if it is waiting.
     pub(crate) fn push(&self, event: Event) -> Result<(), Rejected> {
-        let shared = &*self.0;
-        let priority = event.priority();
-        let limit = if priority == Priority::Low {
-            shared.low_limit
-        } else {
-            shared.limit
+        let (result, waker) = {
+            let mut lanes = self.0.lock();
+            (self.0.queue(&mut lanes, event), lanes.waker.take())
         };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+        result
+    }
+
+    /// Queues each of `events` as [`push`](Self::push) would, under one
+    /// lock and with one wake; returns the rejected ones with their index.
+    pub(crate) fn push_all(&self, events: Vec<Event>) -> Vec<(usize, Rejected)> {
+        let mut rejected = Vec::new();
         let waker = {
-            let mut lanes = shared.lock();
-            if lanes.closed {
-                return Err(Rejected::Closed);
-            }
-            // `taken` only grows meanwhile, so a check under the lock never
-            // lets the mailbox exceed its limit.
-            if lanes.pushed - lanes.seen_taken >= limit {
-                lanes.seen_taken = shared.taken.0.load(Ordering::Acquire);
-                if lanes.pushed - lanes.seen_taken >= limit {
-                    return Err(Rejected::Full(event));
+            let mut lanes = self.0.lock();
+            for (i, event) in events.into_iter().enumerate() {
+                if let Err(e) = self.0.queue(&mut lanes, event) {
+                    rejected.push((i, e));
                 }
-            }
-            lanes.pushed += 1;
-            if priority == Priority::High {
-                lanes.high.push_back(event);
-                shared.has_high.0.store(true, Ordering::Release);
-            } else {
-                lanes.normal.push_back(event);
             }
             lanes.waker.take()
         };
         if let Some(waker) = waker {
             waker.wake();
         }
-        Ok(())
+        rejected
     }
 
     /// Closes the mailbox: pushes fail from now on; what is queued can still

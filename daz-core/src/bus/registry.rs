@@ -2,6 +2,7 @@
 //! patterns each subscription holds.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::stats::SubscriberStats;
@@ -20,7 +21,30 @@ pub(crate) struct Registry {
     retired_deliveries: u64,
     trie: Trie<Arc<Subscriber>>,
     entries: BTreeMap<SubscriptionId, Entry>,
-    inboxes: HashMap<Arc<str>, Arc<Subscriber>>,
+    inboxes: HashMap<Arc<str>, Arc<Subscriber>, BuildHasherDefault<NameHasher>>,
+}
+
+/// FNV-1a: inbox names are short and chosen by the bot's code (module
+/// names), so a keyed hash's cost buys nothing on every `send`.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// What one publish did.

@@ -90,7 +90,23 @@ impl Subscriber {
     pub(crate) fn deliver(&self, event: Event) -> Delivery {
         match self.mailbox.push(event) {
             Ok(()) => Delivery::Delivered,
-            Err(Rejected::Full(event)) => {
+            Err(rejected) => self.reject(rejected),
+        }
+    }
+
+    /// Pushes each of `events` as [`deliver`](Self::deliver) would, under
+    /// one mailbox lock; returns the ones not delivered with their index.
+    pub(crate) fn deliver_all(&self, events: Vec<Event>) -> Vec<(usize, Delivery)> {
+        self.mailbox
+            .push_all(events)
+            .into_iter()
+            .map(|(i, rejected)| (i, self.reject(rejected)))
+            .collect()
+    }
+
+    fn reject(&self, rejected: Rejected) -> Delivery {
+        match rejected {
+            Rejected::Full(event) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 let mut drops = self
                     .drops_by_topic
@@ -99,7 +115,7 @@ impl Subscriber {
                 *drops.entry(event.topic().clone()).or_insert(0) += 1;
                 Delivery::Dropped
             }
-            Err(Rejected::Closed) => Delivery::Skipped,
+            Rejected::Closed => Delivery::Skipped,
         }
     }
 

@@ -143,3 +143,35 @@ fn bad_input_is_named() {
     assert!(err.to_string().contains("400 days"), "{err}");
     assert!(Schedule::every(MAX_DELAY).is_ok());
 }
+
+#[test]
+fn millisecond_forms_agree_with_the_calendar_forms() {
+    let start = utc(2026, 3, 29, 0, 59, 59) + chrono::Duration::milliseconds(250);
+    let schedules = [
+        Schedule::cron("0 */7 * * * *", "Europe/Berlin").unwrap(),
+        Schedule::cron("0 30 2 * * *", "Europe/Berlin")
+            .unwrap()
+            .on_dst_gap(DstGap::RunOnce),
+        Schedule::every(Duration::from_millis(1_500)).unwrap(),
+        Schedule::after(Duration::from_secs(90)).unwrap(),
+        Schedule::at(utc(2026, 4, 1, 0, 0, 0)),
+    ];
+    for s in &schedules {
+        let calendar = runs(s, start, 20);
+        let mut ms = Vec::new();
+        let mut due = s.first_ms(start.timestamp_millis());
+        while let Some(t) = due {
+            ms.push(DateTime::from_timestamp_millis(t).unwrap());
+            if ms.len() == 20 {
+                break;
+            }
+            due = s.next_ms(t);
+        }
+        assert_eq!(ms, calendar, "{s:?}");
+        assert!(!calendar.is_empty());
+    }
+    // Beyond what a tick can carry, an interval ends rather than overflows.
+    let every = Schedule::every(Duration::from_secs(60)).unwrap();
+    assert_eq!(every.next_ms(MAX_MS - 1), None);
+    assert_eq!(every.next_ms(i64::MAX - 1), None);
+}

@@ -16,6 +16,10 @@ use tokio::time::Instant;
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     wall: DateTime<Utc>,
+    /// `wall` in whole milliseconds, and the nanoseconds past them: the
+    /// scheduler's hot path reads time as integers, not chrono values.
+    wall_ms: i64,
+    wall_sub_ns: u32,
     instant: Instant,
     follow_system: bool,
 }
@@ -24,29 +28,32 @@ impl Clock {
     /// The system wall clock.
     #[must_use]
     pub fn system() -> Self {
-        Self {
-            wall: Utc::now(),
-            instant: Instant::now(),
-            follow_system: true,
-        }
+        Self::anchored(Utc::now(), true)
     }
 
     /// A clock that reads `start` now and then advances with tokio's
     /// (possibly paused) clock.
     #[must_use]
     pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self::anchored(start, false)
+    }
+
+    fn anchored(wall: DateTime<Utc>, follow_system: bool) -> Self {
+        let wall_ms = wall.timestamp_millis();
+        let wall_sub_ns = wall.timestamp_subsec_nanos() % 1_000_000;
         Self {
-            wall: start,
+            wall,
+            wall_ms,
+            wall_sub_ns,
             instant: Instant::now(),
-            follow_system: false,
+            follow_system,
         }
     }
 
     /// Re-anchors a system clock to the current wall time.
     pub(crate) fn refresh(&mut self) {
         if self.follow_system {
-            self.wall = Utc::now();
-            self.instant = Instant::now();
+            *self = Self::anchored(Utc::now(), true);
         }
     }
 
@@ -60,11 +67,22 @@ impl Clock {
             .unwrap_or(self.wall)
     }
 
-    /// The tokio instant at which the wall clock reads `at` (now, if `at`
+    /// The current wall-clock time in whole milliseconds since the epoch
+    /// (rounded down, like [`DateTime::timestamp_millis`]).
+    pub(crate) fn now_ms(&self) -> i64 {
+        let elapsed = Instant::now().saturating_duration_since(self.instant);
+        // u64 nanoseconds cover 584 years of uptime; u128 division is slow.
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        let past = nanos.saturating_add(u64::from(self.wall_sub_ns)) / 1_000_000;
+        self.wall_ms
+            .saturating_add(i64::try_from(past).unwrap_or(i64::MAX))
+    }
+
+    /// The tokio instant at which the wall clock reads `at_ms` (now, if it
     /// is past).
-    pub(crate) fn instant_of(&self, at: DateTime<Utc>) -> Instant {
-        let now = self.now();
-        let ahead = (at - now).to_std().unwrap_or(Duration::ZERO);
+    pub(crate) fn instant_of_ms(&self, at_ms: i64) -> Instant {
+        let ahead = at_ms.saturating_sub(self.now_ms());
+        let ahead = Duration::from_millis(u64::try_from(ahead).unwrap_or(0));
         Instant::now() + ahead
     }
 }

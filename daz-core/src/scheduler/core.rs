@@ -1,22 +1,21 @@
-//! The scheduler's data: tasks, their due-time heap, interned names.
+//! The scheduler's data: tasks, their timer wheel, interned names.
 
-use std::cmp::Reverse;
+use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
-use std::collections::{BinaryHeap, HashMap};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{TaskId, TaskOptions, Tick};
+use super::label::{Label, Labels};
+use super::wheel::Wheel;
+use super::{Clock, TaskId, TaskOptions, Tick};
 use crate::schedule::Schedule;
 
 /// One task. Kept small: a bot may hold many thousands (reminders).
 pub(super) struct Entry {
-    /// Interned: tasks of one owner share the text.
-    pub(super) owner: Arc<str>,
-    /// Interned: tasks of one name share the text.
-    pub(super) name: Arc<str>,
+    /// Owner and name, interned: one pointer per task.
+    pub(super) label: Arc<Label>,
     pub(super) schedule: Schedule,
     pub(super) options: TaskOptions,
     /// The nominal due time (before jitter); unset once done.
@@ -24,8 +23,9 @@ pub(super) struct Entry {
     /// A run fell due while in flight, under [`Missed::RunOnce`].
     pub(super) catch_up: Stamp,
     pub(super) last_run: Stamp,
-    /// Bumped whenever the heap entry for this task goes stale.
-    pub(super) generation: u32,
+    /// When the task's current timer fires (its due time plus jitter);
+    /// a timer on the wheel for any other time is stale.
+    pub(super) fire_at: Stamp,
     pub(super) runs: u32,
     pub(super) failures: u32,
     pub(super) skipped: u32,
@@ -45,12 +45,12 @@ pub(super) struct Stamp(pub(super) i64);
 impl Stamp {
     pub(super) const UNSET: Stamp = Stamp(i64::MIN);
 
-    pub(super) fn at(time: DateTime<Utc>) -> Self {
-        Self(time.timestamp_millis())
+    pub(super) fn of_ms(ms: Option<i64>) -> Self {
+        ms.map_or(Self::UNSET, Self)
     }
 
-    pub(super) fn of(time: Option<DateTime<Utc>>) -> Self {
-        time.map_or(Self::UNSET, Self::at)
+    pub(super) fn ms(self) -> Option<i64> {
+        (self != Self::UNSET).then_some(self.0)
     }
 
     pub(super) fn get(self) -> Option<DateTime<Utc>> {
@@ -61,8 +61,8 @@ impl Stamp {
         }
     }
 
-    pub(super) fn take(&mut self) -> Option<DateTime<Utc>> {
-        std::mem::replace(self, Self::UNSET).get()
+    pub(super) fn take(&mut self) -> Option<i64> {
+        std::mem::replace(self, Self::UNSET).ms()
     }
 }
 
@@ -87,54 +87,39 @@ impl std::hash::Hasher for IdHasher {
 }
 
 pub(super) struct Core {
-    /// (when to fire, task, generation): earliest first; stale entries are
-    /// skipped when popped.
-    pub(super) heap: BinaryHeap<Reverse<(Stamp, TaskId, u32)>>,
+    /// Tasks' timers; stale ones are skipped when taken.
+    pub(super) wheel: Wheel<TaskId>,
     pub(super) tasks: HashMap<TaskId, Entry, std::hash::BuildHasherDefault<IdHasher>>,
     /// Owner and task names, shared between tasks.
-    pub(super) names: std::collections::HashSet<Arc<str>>,
-    /// The names interned last, checked before hashing.
-    pub(super) last_interned: [Arc<str>; 2],
-}
-
-impl Default for Core {
-    fn default() -> Self {
-        let empty: Arc<str> = Arc::from("");
-        Self {
-            heap: BinaryHeap::new(),
-            tasks: HashMap::default(),
-            names: std::collections::HashSet::new(),
-            last_interned: [Arc::clone(&empty), empty],
-        }
-    }
+    pub(super) labels: Labels,
+    /// Read under the same lock as the tasks: one lock per schedule call.
+    pub(super) clock: Clock,
+    /// The last task id given out.
+    pub(super) next_id: u64,
 }
 
 impl Core {
-    pub(super) fn intern(&mut self, text: &str) -> Arc<str> {
-        // Tasks tend to come in runs from one owner under one name.
-        if let Some(last) = self.last_interned.iter().find(|l| &***l == text) {
-            return Arc::clone(last);
+    pub(super) fn new(clock: Clock) -> Self {
+        Self {
+            wheel: Wheel::new(clock.now_ms()),
+            clock,
+            next_id: 0,
+            tasks: HashMap::default(),
+            labels: Labels::new(),
         }
-        let text = match self.names.get(text) {
-            Some(known) => Arc::clone(known),
-            None => {
-                let text: Arc<str> = text.into();
-                self.names.insert(Arc::clone(&text));
-                text
-            }
-        };
-        self.last_interned.rotate_right(1);
-        self.last_interned[0] = Arc::clone(&text);
-        text
     }
 }
 
 impl Entry {
-    /// Records a run at `now` of the time `due` and makes its tick.
-    pub(super) fn tick(&mut self, id: TaskId, due: DateTime<Utc>, now: DateTime<Utc>) -> Tick {
-        let late_ms = u64::try_from((now - due).num_milliseconds()).unwrap_or(0);
+    pub(super) fn owner(&self) -> &Arc<str> {
+        &self.label.owner
+    }
+
+    /// Records a run at `now_ms` of the time `due_ms` and makes its tick.
+    pub(super) fn tick(&mut self, id: TaskId, due_ms: i64, now_ms: i64) -> Tick {
+        let late_ms = u64::try_from(now_ms.saturating_sub(due_ms)).unwrap_or(0);
         self.runs = self.runs.saturating_add(1);
-        self.last_run = Stamp::at(now);
+        self.last_run = Stamp(now_ms);
         self.in_flight = true;
         self.late_total_ms = self.late_total_ms.saturating_add(late_ms);
         self.late_max_ms = self
@@ -142,8 +127,9 @@ impl Entry {
             .max(u32::try_from(late_ms).unwrap_or(u32::MAX));
         Tick {
             task: id,
-            name: Arc::clone(&self.name),
-            due,
+            name: Arc::clone(&self.label.name),
+            // In range: due times are checked when computed.
+            due: DateTime::from_timestamp_millis(due_ms).unwrap_or_default(),
             late_ms,
             data: self.durable.as_ref().map(|d| d.1.clone()),
         }
@@ -151,21 +137,24 @@ impl Entry {
 }
 
 impl Core {
-    pub(super) fn push(&mut self, id: TaskId) {
-        if let Some(entry) = self.tasks.get(&id)
-            && let (Some(due), false) = (entry.due.get(), entry.paused)
-        {
-            let at = Stamp::at(due + jitter(&entry.options));
-            self.heap.push(Reverse((at, id, entry.generation)));
-        }
+    /// Sets the wheel's timer for `id` (unless it is paused or done);
+    /// returns when it fires.
+    pub(super) fn push(&mut self, id: TaskId) -> Option<i64> {
+        let entry = self.tasks.get_mut(&id)?;
+        let due = entry.due.ms().filter(|_| !entry.paused)?;
+        let at = due.saturating_add(jitter(&entry.options));
+        entry.fire_at = Stamp(at);
+        self.wheel.insert(at, id);
+        Some(at)
     }
 }
 
-fn jitter(options: &TaskOptions) -> chrono::Duration {
+/// A random delay of up to the task's jitter, in milliseconds.
+fn jitter(options: &TaskOptions) -> i64 {
     let max = u64::from(options.jitter_ms);
     if max == 0 {
-        return chrono::Duration::zero();
+        return 0;
     }
     let random = RandomState::new().hash_one(std::time::SystemTime::now());
-    chrono::Duration::milliseconds(i64::try_from(random % (max + 1)).unwrap_or(0))
+    i64::try_from(random % (max + 1)).unwrap_or(0)
 }

@@ -41,11 +41,12 @@ impl Scheduler {
     pub(super) fn add_durable(&self, task: DurableTask) -> TaskId {
         let options = TaskOptions::new().missed(task.missed);
         self.insert(
+            lock(&self.inner.core),
             &task.owner,
             &task.name,
             Schedule::at(task.due),
             options,
-            task.due,
+            task.due.timestamp_millis(),
             Some((task.key, task.data)),
         )
     }
