@@ -37,24 +37,8 @@ impl Options {
                     events = (default_events / 10).max(1);
                     rounds = 3;
                 }
-                "--rounds" => {
-                    let value = args.next().ok_or("--rounds needs a number")?;
-                    rounds = value
-                        .parse()
-                        .map_err(|_| format!("--rounds {value:?} is not a whole number"))?;
-                    if rounds == 0 {
-                        return Err("--rounds must be at least 1".into());
-                    }
-                }
-                "--events" => {
-                    let value = args.next().ok_or("--events needs a number")?;
-                    events = value
-                        .parse()
-                        .map_err(|_| format!("--events {value:?} is not a whole number"))?;
-                    if events == 0 {
-                        return Err("--events must be at least 1".into());
-                    }
-                }
+                "--rounds" => rounds = count("--rounds", args.next())?,
+                "--events" => events = count("--events", args.next())?,
                 "--only" => {
                     let value = args.next().ok_or("--only needs a name")?;
                     let name = names.iter().find(|n| **n == value).ok_or_else(|| {
@@ -77,6 +61,21 @@ impl Options {
     pub fn runs(&self, name: &str) -> bool {
         self.only.is_none_or(|only| only == name)
     }
+}
+
+/// The value of `flag`: a whole number of at least 1.
+fn count<T: std::str::FromStr + PartialEq + From<u8>>(
+    flag: &str,
+    value: Option<String>,
+) -> Result<T, String> {
+    let value = value.ok_or_else(|| format!("{flag} needs a number"))?;
+    let n: T = value
+        .parse()
+        .map_err(|_| format!("{flag} {value:?} is not a whole number"))?;
+    if n == T::from(0) {
+        return Err(format!("{flag} must be at least 1"));
+    }
+    Ok(n)
 }
 
 /// A rate in events per second.
@@ -137,6 +136,23 @@ mod tests {
         assert_eq!(percentile(&v, 99.0), Duration::from_micros(99));
         assert_eq!(percentile(&v, 100.0), Duration::from_micros(100));
         assert_eq!(percentile(&[], 50.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn counts_must_be_whole_and_positive() {
+        assert_eq!(count::<u64>("--events", Some("250".into())), Ok(250));
+        assert_eq!(
+            count::<usize>("--rounds", Some("0".into())),
+            Err("--rounds must be at least 1".to_owned())
+        );
+        assert_eq!(
+            count::<u64>("--events", Some("-3".into())),
+            Err("--events \"-3\" is not a whole number".to_owned())
+        );
+        assert_eq!(
+            count::<u64>("--events", None),
+            Err("--events needs a number".to_owned())
+        );
     }
 
     #[test]

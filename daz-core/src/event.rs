@@ -365,43 +365,34 @@ impl EventBuilder {
         }
     }
 
+    /// The event with `body`, in one allocation.
+    fn finish(self, body: impl Body) -> Event {
+        let (head, route) = self.split();
+        Event {
+            body: Arc::new(Inner {
+                head,
+                payload: body,
+            }),
+            route,
+        }
+    }
+
     /// Builds the event with a typed payload, shared with every subscriber.
     pub fn payload<T>(self, payload: T) -> Event
     where
         T: Serialize + Send + Sync + 'static,
     {
-        let (head, route) = self.split();
-        Event {
-            body: Arc::new(Inner {
-                head,
-                payload: Typed(payload),
-            }),
-            route,
-        }
+        self.finish(Typed(payload))
     }
 
     /// Builds the event with a JSON payload.
     pub fn json(self, payload: Value) -> Event {
-        let (head, route) = self.split();
-        Event {
-            body: Arc::new(Inner {
-                head,
-                payload: Json(payload),
-            }),
-            route,
-        }
+        self.finish(Json(payload))
     }
 
     /// Builds the event without payload.
     pub fn build(self) -> Event {
-        let (head, route) = self.split();
-        Event {
-            body: Arc::new(Inner {
-                head,
-                payload: Empty,
-            }),
-            route,
-        }
+        self.finish(Empty)
     }
 
     /// Sets the topic.
