@@ -115,3 +115,47 @@ async fn an_interval_whose_owner_has_no_inbox_counts_failures() {
     assert_eq!(bus.stats().sent, 0);
     driver.abort();
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_one_shot_before_1970_is_due_at_once() {
+    let bus = EventBus::new();
+    let mut inbox = bus.inbox("old", SubscribeOptions::new()).unwrap();
+    let scheduler = scheduler(&bus);
+    let past = Utc.with_ymd_and_hms(1960, 1, 1, 0, 0, 0).unwrap();
+    scheduler
+        .schedule("old", "past", Schedule::at(past), TaskOptions::new())
+        .unwrap();
+    let driver = tokio::spawn(scheduler.clone().run());
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    let event = inbox.try_recv().expect("a tick");
+    assert_eq!(event.payload::<Tick>().unwrap().due, past);
+    driver.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn replacing_long_timers_over_and_over_still_fires_the_live_one() {
+    let bus = EventBus::new();
+    let mut inbox = bus.inbox("remind", SubscribeOptions::new()).unwrap();
+    let scheduler = scheduler(&bus);
+    // Each new reminder replaces the last: thousands of stale timers, a
+    // day out, compacted away as they pile up.
+    let mut last = None;
+    for i in 0..5_000u64 {
+        if let Some(id) = last {
+            assert!(scheduler.cancel(id));
+        }
+        let delay = Schedule::after(Duration::from_secs(86_400 - i)).unwrap();
+        last = Some(
+            scheduler
+                .schedule("remind", "soon", delay, TaskOptions::new())
+                .unwrap(),
+        );
+    }
+    let driver = tokio::spawn(scheduler.clone().run());
+    tokio::time::sleep(Duration::from_secs(86_400)).await;
+    let tick = inbox.try_recv().expect("the live reminder");
+    assert_eq!(tick.payload::<Tick>().unwrap().task, last.unwrap());
+    assert!(inbox.try_recv().is_none());
+    assert!(scheduler.list(None).is_empty());
+    driver.abort();
+}

@@ -142,12 +142,33 @@ impl Core {
     pub(super) fn push(&mut self, id: TaskId) -> Option<i64> {
         let entry = self.tasks.get_mut(&id)?;
         let due = entry.due.ms().filter(|_| !entry.paused)?;
-        let at = due.saturating_add(jitter(&entry.options));
+        // The wheel counts time from the epoch: earlier is due at once.
+        let at = due.saturating_add(jitter(&entry.options)).max(0);
         entry.fire_at = Stamp(at);
         self.wheel.insert(at, id);
+        self.compact();
         Some(at)
     }
+
+    /// Drops stale timers (of tasks cancelled, paused or rescheduled) once
+    /// they outnumber the tasks, so a module that keeps replacing long
+    /// timers does not grow the wheel until their due times.
+    fn compact(&mut self) {
+        if self.wheel.len() <= 2 * self.tasks.len() + COMPACT_FLOOR {
+            return;
+        }
+        let tasks = &self.tasks;
+        self.wheel.retain(|at, id| {
+            tasks
+                .get(id)
+                .is_some_and(|e| e.fire_at == Stamp(at) && !e.paused)
+        });
+    }
 }
+
+/// Stale timers tolerated before the wheel is compacted, beyond twice the
+/// task count.
+const COMPACT_FLOOR: usize = 1024;
 
 /// A random delay of up to the task's jitter, in milliseconds.
 fn jitter(options: &TaskOptions) -> i64 {

@@ -31,6 +31,8 @@ pub(super) struct Wheel<T> {
     ready: Vec<(u64, T)>,
     /// Timers beyond the wheel's reach.
     far: Vec<(u64, T)>,
+    /// Timers held, in all of the above.
+    len: usize,
 }
 
 /// Times before 1970 count as the epoch: they are past either way.
@@ -58,11 +60,40 @@ impl<T: Copy> Wheel<T> {
             occupied: [0; LEVELS],
             ready: Vec::new(),
             far: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Timers held (stale ones included, until taken or dropped by
+    /// [`retain`](Self::retain)).
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Keeps only the timers for which `keep(due_ms, item)` holds.
+    pub(super) fn retain(&mut self, mut keep: impl FnMut(i64, &T) -> bool) {
+        let mut check = |bucket: &mut Vec<(u64, T)>| {
+            bucket.retain(|(at, item)| keep(signed(*at), item));
+            bucket.len()
+        };
+        self.len = check(&mut self.ready) + check(&mut self.far);
+        for level in 0..LEVELS {
+            for slot in 0..SLOTS {
+                if let Some(bucket) = self.slots.get_mut(level * SLOTS + slot) {
+                    let left = check(bucket);
+                    self.len += left;
+                    if left == 0 {
+                        bucket.shrink_to_fit();
+                        self.occupied[level] &= !(1 << slot);
+                    }
+                }
+            }
         }
     }
 
     /// Adds a timer due at `at_ms`.
     pub(super) fn insert(&mut self, at_ms: i64, item: T) {
+        self.len += 1;
         self.place(unsigned(at_ms), item);
     }
 
@@ -127,6 +158,7 @@ impl<T: Copy> Wheel<T> {
     pub(super) fn take_due(&mut self, now_ms: i64, out: &mut Vec<(i64, T)>) {
         let now = unsigned(now_ms);
         let first = out.len();
+        let before = self.len;
         out.extend(self.ready.drain(..).map(|(at, item)| (signed(at), item)));
         while let Some((level, slot, start)) = self.next_slot() {
             if start > now {
@@ -158,6 +190,7 @@ impl<T: Copy> Wheel<T> {
                 }
             }
         }
+        self.len = before.saturating_sub(out.len() - first);
         if let Some(taken) = out.get_mut(first..) {
             // Stable: timers due the same millisecond keep their order.
             taken.sort_by_key(|(at, _)| *at);

@@ -107,3 +107,21 @@ fn past_and_pre_epoch_times_are_due_at_once() {
     wheel.take_due(10_000, &mut got);
     assert_eq!(got, vec![(0, 1), (9_999, 2)]);
 }
+
+#[test]
+fn retain_drops_timers_and_keeps_the_rest_due() {
+    let mut wheel = Wheel::new(0);
+    for i in 0..3_000u32 {
+        wheel.insert(i64::from(i % 300) * 1_000 + 5, i);
+    }
+    wheel.insert(i64::try_from(REACH).unwrap() * 3, 7_777);
+    assert_eq!(wheel.len(), 3_001);
+    wheel.retain(|_, i| i % 3 == 0);
+    assert_eq!(wheel.len(), 1_000);
+    let mut got = Vec::new();
+    wheel.take_due(i64::try_from(REACH).unwrap() * 4, &mut got);
+    assert_eq!(got.len(), 1_000);
+    assert!(got.iter().all(|(_, i)| i % 3 == 0));
+    assert!(got.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!((wheel.len(), wheel.next_deadline()), (0, None));
+}
