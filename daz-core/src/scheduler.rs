@@ -398,11 +398,7 @@ impl Scheduler {
             }
             core.wheel.next_deadline()
         };
-        let failed = if sends.is_empty() {
-            Vec::new()
-        } else {
-            self.send(sends)
-        };
+        let failed = self.send(sends);
         for (id, owner, key) in forget {
             if !failed.contains(&id) {
                 self.forget(owner, key);

@@ -141,7 +141,14 @@ impl Mailbox {
     pub(crate) fn push(&self, event: Event) -> Result<(), Rejected> {
         let (result, waker) = {
             let mut lanes = self.0.lock();
-            (self.0.queue(&mut lanes, event), lanes.waker.take())
+            let result = self.0.queue(&mut lanes, event);
+            // Only a queued event is worth waking the consumer for.
+            let waker = if result.is_ok() {
+                lanes.waker.take()
+            } else {
+                None
+            };
+            (result, waker)
         };
         if let Some(waker) = waker {
             waker.wake();
@@ -155,12 +162,17 @@ impl Mailbox {
         let mut rejected = Vec::new();
         let waker = {
             let mut lanes = self.0.lock();
+            let count = events.len();
             for (i, event) in events.into_iter().enumerate() {
                 if let Err(e) = self.0.queue(&mut lanes, event) {
                     rejected.push((i, e));
                 }
             }
-            lanes.waker.take()
+            if rejected.len() < count {
+                lanes.waker.take()
+            } else {
+                None
+            }
         };
         if let Some(waker) = waker {
             waker.wake();
