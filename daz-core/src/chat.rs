@@ -2,12 +2,19 @@
 //! modules and the test harness: who said what in which room, who came and
 //! went, what is playing, and what the bot says back.
 
+mod html;
+mod split;
+
 use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::{EventPayload, Topic};
+
+pub use html::decode_html;
+pub use split::{MAX_MESSAGE_LEN, split_message, utf16_len};
 
 /// A CyTube rank. Ranks are numbers, and some are fractional (a leader is
 /// 1.5), so this wraps an `f64`; compare with the constants.
@@ -17,9 +24,27 @@ use crate::{EventPayload, Topic};
 /// assert!(Rank::MODERATOR > Rank::LEADER);
 /// assert!(Rank::new(1.5).at_least(Rank::REGISTERED));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+///
+/// It reads from a number, a numeric string (`"2"`; CyTube sometimes sends
+/// numbers as strings) or a rank name (`"moderator"`), and writes a number.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize)]
 #[serde(transparent)]
 pub struct Rank(f64);
+
+impl<'de> Deserialize<'de> for Rank {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Text {
+            Number(f64),
+            Name(String),
+        }
+        match Text::deserialize(deserializer)? {
+            Text::Number(n) => Ok(Self::new(n)),
+            Text::Name(name) => name.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
 
 impl Rank {
     /// A guest (not logged in).
@@ -60,11 +85,61 @@ impl Rank {
     pub fn at_least(self, minimum: Rank) -> bool {
         self.0 >= minimum.0
     }
+
+    /// The named ranks, lowest first, with the names [`FromStr`] accepts.
+    pub const NAMED: [(&'static str, Rank); 8] = [
+        ("guest", Self::GUEST),
+        ("registered", Self::REGISTERED),
+        ("leader", Self::LEADER),
+        ("moderator", Self::MODERATOR),
+        ("admin", Self::ADMIN),
+        ("owner", Self::OWNER),
+        ("founder", Self::FOUNDER),
+        ("site_admin", Self::SITE_ADMIN),
+    ];
+
+    /// The name of the highest named rank at or below this one
+    /// (`"moderator"` for 2 and 2.5); `"anonymous"` below a guest.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        Self::NAMED
+            .iter()
+            .rev()
+            .find(|(_, rank)| self.at_least(*rank))
+            .map_or("anonymous", |(name, _)| name)
+    }
 }
 
 impl fmt::Display for Rank {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
+    }
+}
+
+/// Parses a rank from its number (`"2"`, `"1.5"`) or its name
+/// (`"moderator"`, see [`Rank::NAMED`]; case-insensitive, `-` or `_`).
+///
+/// ```
+/// use daz_core::chat::Rank;
+/// assert_eq!("moderator".parse::<Rank>()?, Rank::MODERATOR);
+/// assert_eq!("1.5".parse::<Rank>()?, Rank::LEADER);
+/// assert!("mod".parse::<Rank>().is_err());
+/// # Ok::<(), daz_core::Error>(())
+/// ```
+impl FromStr for Rank {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> crate::Result<Self> {
+        let wanted = text.trim().to_ascii_lowercase().replace('-', "_");
+        if let Some((_, rank)) = Self::NAMED.iter().find(|(name, _)| *name == wanted) {
+            return Ok(*rank);
+        }
+        match wanted.parse::<f64>() {
+            Ok(number) if number.is_finite() => Ok(Self(number)),
+            _ => Err(crate::Error::InvalidRank {
+                input: text.chars().take(32).collect(),
+            }),
+        }
     }
 }
 
@@ -86,6 +161,9 @@ pub struct ChatMessage {
     pub pm: bool,
     /// Replayed history sent on join, not said just now.
     pub backlog: bool,
+    /// The HTML CyTube sent, when the text was decoded from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 impl ChatMessage {
@@ -99,6 +177,17 @@ impl ChatMessage {
             text: text.to_owned(),
             pm: false,
             backlog: false,
+            html: None,
+        }
+    }
+
+    /// A room chat line from the HTML CyTube sends: the text is
+    /// [decoded](decode_html) and the HTML kept.
+    #[must_use]
+    pub fn from_html(room: &str, user: &str, rank: Rank, html: &str) -> Self {
+        Self {
+            html: Some(html.to_owned()),
+            ..Self::new(room, user, rank, &decode_html(html))
         }
     }
 
@@ -141,6 +230,35 @@ pub struct UserJoined {
 
 impl EventPayload for UserJoined {
     const TOPIC: Topic = Topic::from_static("cytube.event.addUser");
+}
+
+/// A user's rank changed (`cytube.event.setUserRank`). CyTube sends the
+/// name as the promoter typed it: compare names case-insensitively.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UserRank {
+    /// The channel.
+    pub room: String,
+    /// Whose rank changed.
+    pub user: String,
+    /// The new rank.
+    pub rank: Rank,
+}
+
+impl UserRank {
+    /// `user` in `room` now has `rank`.
+    #[must_use]
+    pub fn new(room: &str, user: &str, rank: Rank) -> Self {
+        Self {
+            room: room.to_owned(),
+            user: user.to_owned(),
+            rank,
+        }
+    }
+}
+
+impl EventPayload for UserRank {
+    const TOPIC: Topic = Topic::from_static("cytube.event.setUserRank");
 }
 
 /// A user left a room (`cytube.event.userLeave`).

@@ -240,4 +240,39 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    /// A rank is neither a number of 0 or more nor a rank name.
+    #[error(
+        "invalid rank {input:?}: write a number (0, 1, 1.5, 2, ...) or one of guest, registered, \
+         leader, moderator, admin, owner, founder, site_admin"
+    )]
+    InvalidRank {
+        /// The rejected input (cut to 32 characters).
+        input: String,
+    },
+
+    /// A chat command is declared or configured wrongly.
+    #[error("command {command:?} of module {module:?}: {reason}")]
+    InvalidCommand {
+        /// The module declaring it (`commands` for the router's settings).
+        module: String,
+        /// The command.
+        command: String,
+        /// What is wrong, and the fix.
+        reason: String,
+    },
+
+    /// Two commands (names or aliases) would answer to the same word.
+    #[error(
+        "the command word {word:?} is claimed twice: by {first} and by {second}; rename one or \
+         drop the alias"
+    )]
+    CommandCollision {
+        /// The word both claim, lower-cased.
+        word: String,
+        /// The first claimant (`module !command`).
+        first: String,
+        /// The second claimant.
+        second: String,
+    },
 }

@@ -59,6 +59,7 @@ mod scheduler;
 mod topic;
 
 pub mod chat;
+pub mod command;
 pub mod prelude;
 pub mod schedule;
 #[cfg(feature = "testing")]
@@ -150,3 +151,10 @@ pub use daz_macros::Event;
 /// ```
 #[cfg(feature = "macros")]
 pub use daz_macros::Module;
+
+/// Declares a module's chat commands: put it on the module's `impl` block
+/// and `#[command(...)]` on each command method; add `commands` to the
+/// module's `#[module(...)]`. See the [`command`](mod@crate::command)
+/// module for an example and the keys.
+#[cfg(feature = "macros")]
+pub use daz_macros::commands;

@@ -47,6 +47,13 @@ pub trait ModuleInfo {
         }
         Ok(())
     }
+
+    /// The chat commands the module offers. `#[module(commands)]` returns
+    /// those of its `#[commands]` block; the default offers none. Called
+    /// once when the bot is built, which checks names and collisions.
+    fn commands(&self) -> Vec<crate::command::CommandSpec> {
+        Vec::new()
+    }
 }
 
 /// A module: one task, one mailbox, its own state.
@@ -85,7 +92,7 @@ pub trait ModuleInfo {
 /// }
 /// ```
 #[async_trait]
-pub trait Module: ModuleInfo + Send + 'static {
+pub trait Module: ModuleInfo + std::any::Any + Send + 'static {
     /// Prepares the module: subscribe, spawn helpers, load state.
     ///
     /// `Err` or panic: a failure; the module is stopped (its subscriptions
@@ -154,5 +161,9 @@ impl ModuleInfo for Box<dyn Module> {
 
     fn check_config(&self, config: &Config) -> crate::Result<()> {
         (**self).check_config(config)
+    }
+
+    fn commands(&self) -> Vec<crate::command::CommandSpec> {
+        (**self).commands()
     }
 }

@@ -1,5 +1,6 @@
 //! The runtime: [`Bot`] runs modules as supervised tasks.
 
+mod commands;
 mod control;
 mod graph;
 mod metrics;
@@ -80,6 +81,7 @@ pub struct BotBuilder {
     config: Config,
     runtime: Option<RuntimeConfig>,
     modules: Vec<Box<dyn Module>>,
+    router: Option<crate::command::CommandRouter>,
 }
 
 impl BotBuilder {
@@ -129,6 +131,14 @@ impl BotBuilder {
         self
     }
 
+    /// Uses `router` as the `commands` module, to change how refused
+    /// commands are answered (default: a [`CommandRouter`](crate::command::CommandRouter)
+    /// with the default replies, added when any module offers commands).
+    pub fn command_router(mut self, router: crate::command::CommandRouter) -> Self {
+        self.router = Some(router);
+        self
+    }
+
     /// Checks the modules and their dependencies and builds the bot.
     ///
     /// # Errors
@@ -140,12 +150,13 @@ impl BotBuilder {
     /// modules; [`Error::ConfigValue`](crate::Error::ConfigValue) or
     /// [`Error::InvalidConfig`](crate::Error::InvalidConfig) for a bad
     /// setting, an unknown section, or a module section its type rejects.
-    pub fn build(self) -> Result<Bot> {
+    pub fn build(mut self) -> Result<Bot> {
         let runtime = match self.runtime {
             Some(runtime) => runtime,
             None => self.config.section("runtime")?,
         };
         runtime.validate()?;
+        let handlers = commands::assemble(&self.config, &mut self.modules, self.router.take())?;
         let manifests: Vec<_> = self.modules.iter().map(|m| m.manifest()).collect();
         let graph = graph::resolve(&manifests)?;
         self.config
@@ -162,10 +173,11 @@ impl BotBuilder {
         let modules = manifests
             .into_iter()
             .zip(self.modules)
+            .zip(handlers)
             .enumerate()
-            .map(|(i, (manifest, module))| {
+            .map(|(i, ((manifest, module), handlers))| {
                 let critical = manifest.is_critical() || !graph.dependents[i].is_empty();
-                (Arc::new(Shared::new(manifest, critical)), module)
+                (Arc::new(Shared::new(manifest, critical, handlers)), module)
             })
             .collect();
         let (stop_tx, _) = watch::channel(false);

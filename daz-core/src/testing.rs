@@ -115,6 +115,12 @@ impl HarnessBuilder {
         self
     }
 
+    /// Uses `router` as the command router (to test a rejection handler).
+    pub fn command_router(mut self, router: crate::command::CommandRouter) -> Self {
+        self.bot = self.bot.command_router(router);
+        self
+    }
+
     /// Names the fake room (default `lobby`).
     pub fn room(mut self, room: &str) -> Self {
         room.clone_into(&mut self.room);
@@ -280,6 +286,21 @@ impl Harness {
     pub async fn say(&mut self, user: &str, text: &str) {
         let message = ChatMessage::new(&self.room, user, self.rank_of(user), text);
         self.publish(message.topic(), message).await;
+    }
+
+    /// `user` says something the server delivered as `html` (CyTube's
+    /// filtered HTML, e.g. `some<em>user</em>name`); modules see it
+    /// decoded, as from the real bridge.
+    pub async fn say_html(&mut self, user: &str, html: &str) {
+        let message = ChatMessage::from_html(&self.room, user, self.rank_of(user), html);
+        self.publish(message.topic(), message).await;
+    }
+
+    /// Changes the rank of `user` (CyTube's `setUserRank`).
+    pub async fn set_rank(&mut self, user: &str, rank: Rank) {
+        self.users.insert(user.to_owned(), rank);
+        let change = chat::UserRank::new(&self.room, user, rank);
+        self.publish(chat::UserRank::TOPIC, change).await;
     }
 
     /// `user` sends the bot a private message, then the bot settles.

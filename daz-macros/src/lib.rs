@@ -1,6 +1,8 @@
 //! Procedural macros for daz. Use them through `daz-core`, which re-exports
 //! each one next to the trait it implements.
 
+mod commands;
+mod docs;
 mod event;
 mod module;
 mod topic;
@@ -33,4 +35,21 @@ pub fn derive_module(input: TokenStream) -> TokenStream {
     module::expand(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
+}
+
+/// Declares a module's chat commands: `#[command(...)]` on async methods
+/// of its `impl` block. See `daz_core::command`.
+#[proc_macro_attribute]
+pub fn commands(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = parse_macro_input!(item as syn::ItemImpl);
+    let mut fallback = item.clone();
+    match commands::expand(args.into(), item) {
+        Ok(tokens) => tokens.into(),
+        Err(error) => {
+            // Keep the methods, so the only errors are the macro's own.
+            commands::strip(&mut fallback);
+            let error = error.into_compile_error();
+            quote::quote! { #fallback #error }.into()
+        }
+    }
 }

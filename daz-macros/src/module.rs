@@ -21,6 +21,8 @@ pub(crate) struct ModuleDerive<'a> {
     pub(crate) critical: bool,
     /// The module's config type, from `config = Type`.
     pub(crate) config: Option<syn::Type>,
+    /// `commands`: the type's `#[commands]` block offers chat commands.
+    pub(crate) commands: bool,
 }
 
 pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {

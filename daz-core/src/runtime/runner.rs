@@ -295,6 +295,9 @@ impl Runner {
                     Err(panic)
                 }
             }
+        } else if let Some(handler) = self.command_handler(&event) {
+            let module: &mut (dyn Any + Send) = &mut *self.module;
+            guard(crate::command::run_handler(handler, module, ctx, &event)).await
         } else {
             guard(self.module.handle(ctx, event)).await
         };
@@ -314,6 +317,17 @@ impl Runner {
         }
         self.refresh_health();
         Ok(())
+    }
+
+    /// The handler for a routed command (`command.<module>.<name>` sent
+    /// to this module), if `#[commands]` wrote one.
+    fn command_handler(&self, event: &Event) -> Option<crate::command::CommandHandler> {
+        if self.shared.commands.is_empty() || event.target() != Some(&*self.shared.name) {
+            return None;
+        }
+        let rest = event.topic().as_str().strip_prefix("command.")?;
+        let name = rest.strip_prefix(&*self.shared.name)?.strip_prefix('.')?;
+        self.shared.commands.get(name).copied()
     }
 
     fn refresh_health(&self) {

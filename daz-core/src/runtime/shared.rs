@@ -58,6 +58,8 @@ pub(crate) struct Shared {
     pub(crate) critical: bool,
     pub(crate) counters: Counters,
     pub(crate) enabled: AtomicBool,
+    /// The module's command handlers, by command name.
+    pub(crate) commands: super::commands::Handlers,
     status: Mutex<Status>,
 }
 
@@ -66,8 +68,13 @@ fn lock(m: &Mutex<Status>) -> MutexGuard<'_, Status> {
 }
 
 impl Shared {
-    pub(crate) fn new(manifest: Manifest, critical: bool) -> Self {
+    pub(crate) fn new(
+        manifest: Manifest,
+        critical: bool,
+        commands: super::commands::Handlers,
+    ) -> Self {
         Self {
+            commands,
             name: manifest.name().into(),
             manifest,
             critical,

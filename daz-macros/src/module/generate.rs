@@ -28,7 +28,24 @@ pub(crate) fn generate(model: &ModuleDerive<'_>) -> TokenStream {
             }
         }
     });
+    let (commands, declared) = if model.commands {
+        (
+            Some(quote! {
+                fn commands(&self) -> ::std::vec::Vec<::daz_core::command::CommandSpec> {
+                    <Self as ::daz_core::command::Commands>::commands()
+                }
+            }),
+            Some(quote! {
+                impl #impl_generics ::daz_core::__private::CommandsDeclared
+                    for #ident #ty_generics #where_clause {}
+            }),
+        )
+    } else {
+        (None, None)
+    };
     quote! {
+        #declared
+
         impl #impl_generics ::daz_core::ModuleInfo for #ident #ty_generics #where_clause {
             fn manifest(&self) -> ::daz_core::Manifest {
                 ::daz_core::__private::manifest(::daz_core::__private::ManifestParts {
@@ -43,6 +60,8 @@ pub(crate) fn generate(model: &ModuleDerive<'_>) -> TokenStream {
             }
 
             #check_config
+
+            #commands
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Reads `#[module(...)]` and the doc comment into a [`ModuleDerive`].
 
 use syn::meta::ParseNestedMeta;
-use syn::{DeriveInput, Expr, ExprArray, ExprLit, Lit, LitBool, LitStr, Meta, Token};
+use syn::{DeriveInput, Expr, ExprArray, ExprLit, Lit, LitBool, LitStr, Token};
 
 use super::ModuleDerive;
 
@@ -55,24 +55,6 @@ fn string_list(
     Ok(items)
 }
 
-fn doc_comment(input: &DeriveInput) -> String {
-    let lines: Vec<String> = input
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            Meta::NameValue(nv) => match &nv.value {
-                Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                }) => Some(s.value().trim().to_owned()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    lines.join("\n").trim().to_owned()
-}
-
 pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
     let mut name: Option<LitStr> = None;
     let mut version: Option<LitStr> = None;
@@ -82,6 +64,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
     let mut rooms: Option<Vec<LitStr>> = None;
     let mut critical: Option<bool> = None;
     let mut config: Option<syn::Type> = None;
+    let mut commands = false;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("module")) {
         attr.parse_nested_meta(|meta| {
             let key = meta
@@ -126,6 +109,11 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                     config = Some(ty);
                     Ok(())
                 }
+                "commands" if commands => Err(twice()),
+                "commands" => {
+                    commands = true;
+                    Ok(())
+                }
                 "critical" if critical.is_some() => Err(twice()),
                 "critical" => {
                     critical = Some(if meta.input.peek(Token![=]) {
@@ -145,7 +133,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 }
                 _ => Err(meta.error(
                     "unknown `module` key; expected name, version, description, requires, \
-                     provides, rooms, critical or config",
+                     provides, rooms, critical, config or commands",
                 )),
             }
         })?;
@@ -161,11 +149,13 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
         generics: &input.generics,
         name,
         version,
-        description: description.map_or_else(|| doc_comment(input), |d| d.value()),
+        description: description
+            .map_or_else(|| crate::docs::doc_comment(&input.attrs), |d| d.value()),
         requires: requires.unwrap_or_default(),
         provides: provides.unwrap_or_default(),
         rooms,
         critical: critical.unwrap_or(false),
         config,
+        commands,
     })
 }

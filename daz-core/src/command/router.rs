@@ -1,0 +1,489 @@
+//! [`Router`]: what the `commands` module decides for each chat message,
+//! without the bus — recognize, check, and route or refuse.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::time::Instant;
+
+use super::audit::{AuditOutcome, CommandAudit};
+use super::help;
+use super::invocation::Invocation;
+use super::limits::{CooldownTable, Flood};
+use super::registry::{Entry, Registry, Word};
+use super::rejection::{Reason, Rejection};
+use super::settings::RouterConfig;
+use super::spec::{CommandSpec, Scope};
+use crate::chat::{ChatMessage, Rank, UserJoined, UserLeft, UserRank};
+use crate::{Manifest, Result, Topic};
+
+/// A command on its way to its module.
+#[derive(Debug, Clone)]
+pub struct Routed {
+    /// What the module gets.
+    pub invocation: Invocation,
+    /// `command.<module>.<name>`.
+    pub topic: Topic,
+    module: Arc<str>,
+    index: usize,
+}
+
+impl Routed {
+    /// The module to send it to.
+    #[must_use]
+    pub fn module(&self) -> &Arc<str> {
+        &self.module
+    }
+}
+
+/// Where an answer goes: the room, or the user by PM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReplyTo {
+    /// The room.
+    pub room: String,
+    /// The user.
+    pub user: String,
+    /// By private message.
+    pub pm: bool,
+}
+
+/// What to do with one chat message.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Decision {
+    /// Not a command for this bot (or from an ignored user, or backlog).
+    Ignore,
+    /// Send the invocation to its module; call [`Router::dispatched`] once
+    /// sent.
+    Route(Routed),
+    /// Answer (help, a confirmation prompt), and publish the audit if any.
+    Reply {
+        /// Where.
+        to: ReplyTo,
+        /// The lines, each within CyTube's length.
+        lines: Vec<String>,
+        /// The audit record, for a command held for confirmation.
+        audit: Option<CommandAudit>,
+    },
+    /// Refused: hand to the rejection handler and publish the audit.
+    Reject {
+        /// Why.
+        rejection: Rejection,
+        /// The audit record.
+        audit: CommandAudit,
+    },
+}
+
+struct Pending {
+    routed: Routed,
+    deadline: Instant,
+}
+
+/// The routing decisions of the `commands` module. Built from the
+/// modules' commands and the `[commands]` settings; it keeps the flood
+/// limit, cooldowns, pending confirmations and the ranks of users (for
+/// PMs, which carry none).
+pub struct Router {
+    registry: Arc<Registry>,
+    prefix: String,
+    room_prefixes: Vec<(String, String)>,
+    ignore: Vec<String>,
+    flood: Flood,
+    cooldowns: CooldownTable,
+    pending: HashMap<(String, String), Pending>,
+    ranks: HashMap<String, HashMap<String, Rank>>,
+}
+
+impl Router {
+    /// A router for the commands of `modules`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidCommand`](crate::Error::InvalidCommand) for a bad
+    /// name or alias, [`Error::CommandCollision`](crate::Error::CommandCollision)
+    /// naming both claimants of a word, and
+    /// [`Error::ConfigValue`](crate::Error::ConfigValue) for a bad setting
+    /// or an override of a command nobody offers.
+    pub fn new<I>(config: RouterConfig, modules: I) -> Result<Self>
+    where
+        I: IntoIterator<Item = (Manifest, Vec<CommandSpec>)>,
+    {
+        let registry = Registry::build(&config, modules)?;
+        Ok(Self {
+            registry: Arc::new(registry),
+            room_prefixes: config
+                .rooms
+                .iter()
+                .filter_map(|(room, s)| s.prefix.clone().map(|p| (room.clone(), p)))
+                .collect(),
+            prefix: config.prefix,
+            ignore: config
+                .ignore
+                .iter()
+                .map(|u| u.to_ascii_lowercase())
+                .collect(),
+            flood: Flood::new(config.flood),
+            cooldowns: CooldownTable::default(),
+            pending: HashMap::new(),
+            ranks: HashMap::new(),
+        })
+    }
+
+    /// The prefix in `room`.
+    #[must_use]
+    pub fn prefix(&self, room: &str) -> &str {
+        self.room_prefixes
+            .iter()
+            .find(|(r, _)| r == room)
+            .map_or(&self.prefix, |(_, p)| p)
+    }
+
+    /// The commands, in registration order.
+    pub fn commands(&self) -> impl Iterator<Item = (&str, &CommandSpec)> {
+        self.registry.entries.iter().map(|e| (&*e.module, &e.spec))
+    }
+
+    /// Decides what `message` is.
+    pub fn route(&mut self, message: &ChatMessage, now: Instant) -> Decision {
+        if message.backlog {
+            return Decision::Ignore;
+        }
+        let prefix = self.prefix(&message.room);
+        let Some(after) = message.text.strip_prefix(prefix) else {
+            return Decision::Ignore;
+        };
+        let prefix = prefix.to_owned();
+        let (word, args) = after.split_once(char::is_whitespace).unwrap_or((after, ""));
+        let Some(found) = self.registry.word(&word.to_ascii_lowercase()) else {
+            return Decision::Ignore;
+        };
+        let user = message.user.to_ascii_lowercase();
+        if self.ignore.contains(&user) {
+            return Decision::Ignore;
+        }
+        let call = Call {
+            message,
+            prefix,
+            word: word.to_ascii_lowercase(),
+            args: args.trim(),
+            user,
+            rank: if message.pm {
+                self.rank_of(&message.room, &message.user)
+                    .unwrap_or(Rank::GUEST)
+            } else {
+                message.rank
+            },
+        };
+        match found {
+            Word::Command(index) => self.command(index, &call, now),
+            Word::Help => self.help(&call, now),
+            Word::Confirm => self.confirm(&call, now),
+        }
+    }
+
+    fn command(&mut self, index: usize, call: &Call<'_>, now: Instant) -> Decision {
+        let registry = Arc::clone(&self.registry);
+        let entry = &registry.entries[index];
+        if entry.disabled || !entry.in_room(&call.message.room) {
+            return Decision::Ignore;
+        }
+        if !self.flood.allow(&call.user, now) {
+            return reject(entry, call, Reason::Flood);
+        }
+        if let Some(reason) = permission(entry, call) {
+            return reject(entry, call, reason);
+        }
+        let spec = &entry.spec;
+        if let Some((scope, remaining)) =
+            self.cooldowns
+                .remaining(index, spec.cooldowns, &call.message.room, &call.user, now)
+        {
+            return reject(entry, call, Reason::Cooldown { scope, remaining });
+        }
+        if let Err(error) = spec.check_args(call.args) {
+            let usage = help::usage_line(&call.prefix, spec);
+            return reject(entry, call, Reason::BadArguments { error, usage });
+        }
+        let routed = Routed {
+            invocation: call.invocation(entry),
+            topic: entry.topic.clone(),
+            module: Arc::clone(&entry.module),
+            index,
+        };
+        let Some(within) = spec.confirm else {
+            return Decision::Route(routed);
+        };
+        self.sweep_pending(now);
+        let key = (call.message.room.clone(), call.user.clone());
+        let audit = audit(&routed.invocation, AuditOutcome::AwaitingConfirmation);
+        let prompt = format!(
+            "{}: say {}confirm within {} to go ahead with {}{}.",
+            call.message.user,
+            call.prefix,
+            crate::format_duration(within),
+            call.prefix,
+            spec.name,
+        );
+        self.pending.insert(
+            key,
+            Pending {
+                routed,
+                deadline: now + within,
+            },
+        );
+        Decision::Reply {
+            to: call.reply_to(),
+            lines: vec![prompt],
+            audit: Some(audit),
+        }
+    }
+
+    fn confirm(&mut self, call: &Call<'_>, now: Instant) -> Decision {
+        let key = (call.message.room.clone(), call.user.clone());
+        let pending = self.pending.remove(&key).filter(|p| p.deadline >= now);
+        let Some(Pending { routed, .. }) = pending else {
+            return Decision::Reject {
+                rejection: call
+                    .rejection(format!("{}confirm", call.prefix), Reason::NothingToConfirm),
+                audit: call.audit(
+                    "confirm",
+                    "commands",
+                    AuditOutcome::Rejected {
+                        reason: Reason::NothingToConfirm.code().to_owned(),
+                    },
+                ),
+            };
+        };
+        let registry = Arc::clone(&self.registry);
+        let entry = &registry.entries[routed.index];
+        let spec = &entry.spec;
+        if let Some((scope, remaining)) = self.cooldowns.remaining(
+            routed.index,
+            spec.cooldowns,
+            &call.message.room,
+            &call.user,
+            now,
+        ) {
+            return reject(entry, call, Reason::Cooldown { scope, remaining });
+        }
+        Decision::Route(routed)
+    }
+
+    fn help(&mut self, call: &Call<'_>, now: Instant) -> Decision {
+        if !self.flood.allow(&call.user, now) {
+            return Decision::Ignore;
+        }
+        let room = &call.message.room;
+        let visible = |e: &&Entry| {
+            !e.disabled && !e.spec.hidden && e.in_room(room) && permission(e, call).is_none()
+        };
+        let asked = call.args.split_whitespace().next();
+        let text = match asked {
+            None => {
+                let names: Vec<&str> = self
+                    .registry
+                    .entries
+                    .iter()
+                    .filter(visible)
+                    .map(|e| e.spec.name.as_str())
+                    .collect();
+                help::listing(&call.prefix, &names)
+            }
+            Some(asked) => {
+                let word = asked.strip_prefix(call.prefix.as_str()).unwrap_or(asked);
+                match self.registry.word(&word.to_ascii_lowercase()) {
+                    Some(Word::Command(i)) if visible(&&self.registry.entries[i]) => {
+                        help::detail(&call.prefix, &self.registry.entries[i])
+                    }
+                    Some(Word::Help | Word::Confirm) => help::help_detail(&call.prefix),
+                    _ => format!("No command {}{word} here.", call.prefix),
+                }
+            }
+        };
+        Decision::Reply {
+            to: call.reply_to(),
+            lines: crate::chat::split_message(&text, crate::chat::MAX_MESSAGE_LEN),
+            audit: None,
+        }
+    }
+
+    /// Starts the command's cooldowns once its invocation was sent.
+    pub fn dispatched(&mut self, routed: &Routed, now: Instant) {
+        let spec = &self.registry.entries[routed.index].spec;
+        let call = &routed.invocation;
+        let user = call.user.to_ascii_lowercase();
+        self.cooldowns
+            .start(routed.index, spec.cooldowns, &call.room, &user, now);
+    }
+
+    /// The refusal for a command whose module could not be reached.
+    #[must_use]
+    pub fn unavailable(&self, routed: &Routed) -> (Rejection, CommandAudit) {
+        let call = &routed.invocation;
+        let rejection = Rejection {
+            command: call.display_name(),
+            user: call.user.clone(),
+            room: call.room.clone(),
+            pm: call.pm,
+            reason: Reason::Unavailable,
+        };
+        let outcome = AuditOutcome::Rejected {
+            reason: Reason::Unavailable.code().to_owned(),
+        };
+        (rejection, audit(call, outcome))
+    }
+
+    /// Records a user's rank as they join.
+    pub fn user_joined(&mut self, joined: &UserJoined) {
+        self.set_rank(&joined.room, &joined.user, joined.rank);
+    }
+
+    /// Records a rank change.
+    pub fn rank_changed(&mut self, change: &UserRank) {
+        self.set_rank(&change.room, &change.user, change.rank);
+    }
+
+    /// Forgets a user who left.
+    pub fn user_left(&mut self, left: &UserLeft) {
+        if let Some(users) = self.ranks.get_mut(&left.room) {
+            users.remove(&left.user.to_ascii_lowercase());
+            if users.is_empty() {
+                self.ranks.remove(&left.room);
+            }
+        }
+    }
+
+    fn set_rank(&mut self, room: &str, user: &str, rank: Rank) {
+        self.ranks
+            .entry(room.to_owned())
+            .or_default()
+            .insert(user.to_ascii_lowercase(), rank);
+    }
+
+    /// The rank of `user` in `room` as last seen (joins and rank changes).
+    #[must_use]
+    pub fn rank_of(&self, room: &str, user: &str) -> Option<Rank> {
+        self.ranks
+            .get(room)?
+            .get(&user.to_ascii_lowercase())
+            .copied()
+    }
+
+    fn sweep_pending(&mut self, now: Instant) {
+        if self.pending.len() >= 1024 {
+            self.pending.retain(|_, p| p.deadline >= now);
+        }
+    }
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("prefix", &self.prefix)
+            .field("commands", &self.registry.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One recognized command word, with what the checks need.
+struct Call<'a> {
+    message: &'a ChatMessage,
+    prefix: String,
+    word: String,
+    args: &'a str,
+    /// Lower-cased.
+    user: String,
+    rank: Rank,
+}
+
+impl Call<'_> {
+    fn invocation(&self, entry: &Entry) -> Invocation {
+        Invocation {
+            module: entry.module.to_string(),
+            command: entry.spec.name.clone(),
+            invoked_as: self.word.clone(),
+            prefix: self.prefix.clone(),
+            args: self.args.to_owned(),
+            user: self.message.user.clone(),
+            rank: self.rank,
+            room: self.message.room.clone(),
+            pm: self.message.pm,
+        }
+    }
+
+    fn reply_to(&self) -> ReplyTo {
+        ReplyTo {
+            room: self.message.room.clone(),
+            user: self.message.user.clone(),
+            pm: self.message.pm,
+        }
+    }
+
+    fn rejection(&self, command: String, reason: Reason) -> Rejection {
+        Rejection {
+            command,
+            user: self.message.user.clone(),
+            room: self.message.room.clone(),
+            pm: self.message.pm,
+            reason,
+        }
+    }
+
+    fn audit(&self, command: &str, module: &str, outcome: AuditOutcome) -> CommandAudit {
+        CommandAudit {
+            at: Utc::now(),
+            user: self.message.user.clone(),
+            room: self.message.room.clone(),
+            pm: self.message.pm,
+            command: command.to_owned(),
+            module: module.to_owned(),
+            args: self.args.to_owned(),
+            outcome,
+        }
+    }
+}
+
+/// Scope, deny and allow lists, and rank; `None` if permitted.
+fn permission(entry: &Entry, call: &Call<'_>) -> Option<Reason> {
+    let spec = &entry.spec;
+    match spec.scope {
+        Scope::PmOnly if !call.message.pm => return Some(Reason::PmOnly),
+        Scope::RoomOnly if call.message.pm => return Some(Reason::RoomOnly),
+        _ => {}
+    }
+    if entry.deny.contains(&call.user) {
+        return Some(Reason::Denied);
+    }
+    if entry.allow.contains(&call.user) || call.rank.at_least(spec.min_rank) {
+        return None;
+    }
+    Some(Reason::Rank {
+        needed: spec.min_rank,
+        had: call.rank,
+    })
+}
+
+fn reject(entry: &Entry, call: &Call<'_>, reason: Reason) -> Decision {
+    let outcome = AuditOutcome::Rejected {
+        reason: reason.code().to_owned(),
+    };
+    Decision::Reject {
+        audit: call.audit(&entry.spec.name, &entry.module, outcome),
+        rejection: call.rejection(format!("{}{}", call.prefix, entry.spec.name), reason),
+    }
+}
+
+fn audit(call: &Invocation, outcome: AuditOutcome) -> CommandAudit {
+    CommandAudit {
+        at: Utc::now(),
+        user: call.user.clone(),
+        room: call.room.clone(),
+        pm: call.pm,
+        command: call.command.clone(),
+        module: call.module.clone(),
+        args: call.args.clone(),
+        outcome,
+    }
+}
