@@ -29,6 +29,9 @@ pub(crate) fn listing(prefix: &str, names: &[&str]) -> String {
     let mut names: Vec<&str> = names.to_vec();
     names.sort_unstable();
     names.dedup();
+    if names.is_empty() {
+        return "There are no commands for you here.".to_owned();
+    }
     let list = names
         .iter()
         .map(|n| format!("{prefix}{n}"))

@@ -277,7 +277,7 @@ impl Router {
         }
         let room = &call.message.room;
         let visible = |e: &&Entry| {
-            !e.disabled && !e.spec.hidden && e.in_room(room) && permission(e, call).is_none()
+            !e.disabled && !e.spec.hidden && e.in_room(room) && rank_check(e, call).is_none()
         };
         let asked = call.args.split_whitespace().next();
         let text = match asked {
@@ -447,12 +447,16 @@ impl Call<'_> {
 
 /// Scope, deny and allow lists, and rank; `None` if permitted.
 fn permission(entry: &Entry, call: &Call<'_>) -> Option<Reason> {
-    let spec = &entry.spec;
-    match spec.scope {
-        Scope::PmOnly if !call.message.pm => return Some(Reason::PmOnly),
-        Scope::RoomOnly if call.message.pm => return Some(Reason::RoomOnly),
-        _ => {}
+    match entry.spec.scope {
+        Scope::PmOnly if !call.message.pm => Some(Reason::PmOnly),
+        Scope::RoomOnly if call.message.pm => Some(Reason::RoomOnly),
+        _ => rank_check(entry, call),
     }
+}
+
+/// Deny and allow lists, and rank; `None` if permitted.
+fn rank_check(entry: &Entry, call: &Call<'_>) -> Option<Reason> {
+    let spec = &entry.spec;
     if entry.deny.contains(&call.user) {
         return Some(Reason::Denied);
     }
