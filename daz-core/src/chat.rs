@@ -349,3 +349,6 @@ impl EventPayload for SendPm {
 /// The name of the module that bridges CyTube rooms to the bus; chat
 /// actions are sent to it.
 pub const BRIDGE: &str = "cytube";
+
+#[cfg(test)]
+mod tests;

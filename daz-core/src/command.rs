@@ -90,6 +90,11 @@ pub(crate) use registry::ROUTER;
 /// The commands of a type, written by `#[commands]` on its `impl` block;
 /// `#[module(commands)]` returns them from
 /// [`ModuleInfo::commands`](crate::ModuleInfo::commands).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` says `commands` in `#[module(...)]` but has no `#[commands]` impl block",
+    label = "no commands declared",
+    note = "put `#[commands]` on `impl {Self} {{ ... }}` with `#[command]` methods, or drop `commands` from `#[module(...)]`"
+)]
 pub trait Commands {
     /// One spec per `#[command]` method.
     fn commands() -> Vec<CommandSpec>;

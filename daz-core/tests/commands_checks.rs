@@ -62,7 +62,7 @@ async fn a_pm_is_checked_against_the_rank_in_the_room() {
 
 #[tokio::test(start_paused = true)]
 async fn a_pm_from_someone_not_in_the_room_counts_as_a_guest() {
-    let mut room = bank().await;
+    let room = bank().await;
     let pm = ChatMessage::new("lobby", "stranger", Rank::OWNER, "!give bob 1").private();
     room.bus()
         .publish(daz_core::Event::builder(ChatMessage::TOPIC).payload(pm.clone()));

@@ -80,3 +80,20 @@ pub(crate) fn strip(item: &mut ItemImpl) {
         }
     }
 }
+
+/// An empty `Commands` impl, so a mistake in the block is reported once,
+/// not again by `#[module(commands)]`. Nothing for a trait impl.
+pub(crate) fn empty_impl(item: &ItemImpl) -> TokenStream {
+    if item.trait_.is_some() {
+        return TokenStream::new();
+    }
+    let self_ty = &item.self_ty;
+    let (impl_generics, _, where_clause) = item.generics.split_for_impl();
+    quote::quote! {
+        impl #impl_generics ::daz_core::command::Commands for #self_ty #where_clause {
+            fn commands() -> ::std::vec::Vec<::daz_core::command::CommandSpec> {
+                ::std::vec::Vec::new()
+            }
+        }
+    }
+}

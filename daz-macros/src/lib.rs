@@ -48,8 +48,9 @@ pub fn commands(args: TokenStream, item: TokenStream) -> TokenStream {
         Err(error) => {
             // Keep the methods, so the only errors are the macro's own.
             commands::strip(&mut fallback);
+            let empty = commands::empty_impl(&fallback);
             let error = error.into_compile_error();
-            quote::quote! { #fallback #error }.into()
+            quote::quote! { #fallback #empty #error }.into()
         }
     }
 }

@@ -62,7 +62,7 @@ fn tag(text: &str, out: &mut String, spans: &mut Vec<&'static str>) -> Option<us
     let name_len = inner
         .find(|c: char| !c.is_ascii_alphanumeric())
         .unwrap_or(inner.len());
-    if name_len == 0 {
+    if !inner.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
     let name = inner[..name_len].to_ascii_lowercase();

@@ -396,3 +396,6 @@ impl fmt::Display for Rest {
         f.write_str(&self.0)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,8 +11,8 @@ use daz_core::{Module, ModuleResult, commands};
 /// Keeps coins.
 #[derive(Default, Module)]
 #[module(name = "bank", commands)]
-pub struct Bank {
-    pub bans: u32,
+pub(crate) struct Bank {
+    pub(crate) bans: u32,
 }
 
 #[commands]
@@ -100,6 +100,7 @@ impl Bank {
 
     /// Shows how each argument was read.
     #[command]
+    #[allow(clippy::too_many_arguments, reason = "one parameter of each kind")]
     async fn types(
         &self,
         ctx: &mut CommandContext<'_>,
@@ -126,7 +127,7 @@ impl Bank {
 impl Module for Bank {}
 
 /// A harness with the bank in `lobby`.
-pub async fn bank() -> Harness {
+pub(crate) async fn bank() -> Harness {
     Harness::builder()
         .module(Bank::default())
         .build()

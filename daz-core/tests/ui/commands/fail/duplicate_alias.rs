@@ -1,0 +1,22 @@
+use daz_core::command::CommandContext;
+use daz_core::{Module, ModuleResult, commands};
+
+#[derive(Module)]
+#[module(name = "demo", commands)]
+struct Demo;
+
+#[commands]
+impl Demo {
+    /// A command.
+    #[command(aliases = ["stop"])]
+    async fn go(&mut self, _ctx: &mut CommandContext<'_>) -> ModuleResult { Ok(()) }
+
+    /// Another.
+    #[command]
+    async fn stop(&mut self, _ctx: &mut CommandContext<'_>) -> ModuleResult { Ok(()) }
+}
+
+#[daz_core::async_trait]
+impl Module for Demo {}
+
+fn main() {}
