@@ -4,7 +4,7 @@
 //!
 //! For now the bot has one mode, `console`: a local room in the terminal
 //! where each line typed is a chat message from you, and the bundled
-//! `ping` module answers `!ping`. The CyTube connection and the other
+//! `ping` module answers `!ping` (and the command router `!help`). The CyTube connection and the other
 //! bundled modules arrive with later releases.
 #![allow(
     clippy::print_stderr,

@@ -1,29 +1,25 @@
-//! The `ping` module: answers `!ping` in chat with `pong, <user>`.
+//! The `ping` module: answers `!ping` with `pong, <user>`.
 
-use daz_core::chat::{BRIDGE, ChatMessage, SendChat};
-use daz_core::{Context, Event, Module, ModuleResult, Pattern};
+use daz_core::command::CommandContext;
+use daz_core::{Module, ModuleResult, commands};
 
 /// Answers `!ping` with `pong`.
 #[derive(Debug, Default, Module)]
-#[module(name = "ping")]
+#[module(name = "ping", commands)]
 pub(crate) struct Ping;
 
-#[daz_core::async_trait]
-impl Module for Ping {
-    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
-        ctx.subscribe(Pattern::new("cytube.event.chatMsg")?)?;
-        Ok(())
-    }
-
-    async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
-        let chat = event.payload::<ChatMessage>()?;
-        if chat.text.trim() == "!ping" && !chat.backlog {
-            let reply = format!("pong, {}", chat.user);
-            ctx.send(BRIDGE, SendChat::new(&chat.room, &reply))?;
-        }
+#[commands]
+impl Ping {
+    /// Checks the bot is listening.
+    #[command(aliases = ["p"], user_cooldown = "2s")]
+    async fn ping(&mut self, ctx: &mut CommandContext<'_>) -> ModuleResult {
+        ctx.reply(format!("pong, {}", ctx.user()))?;
         Ok(())
     }
 }
+
+#[daz_core::async_trait]
+impl Module for Ping {}
 
 #[cfg(test)]
 mod tests;
