@@ -103,24 +103,10 @@ impl CommandRouter {
         let now = Instant::now();
         match router.route(message, now) {
             Decision::Ignore => Ok(()),
-            Decision::Route(routed) => {
-                let event = ctx
-                    .event(routed.topic.clone())
-                    .target(Arc::clone(routed.module()))
-                    .room(routed.invocation.room.as_str())
-                    .payload(routed.invocation.clone());
-                match ctx.bus().send(routed.module(), event) {
-                    Ok(()) => {
-                        router.dispatched(&routed, now);
-                        Ok(())
-                    }
-                    Err(e) => {
-                        tracing::warn!(module = %routed.module(), error = %e, "cannot route a command");
-                        let (rejection, audit) = router.unavailable(&routed);
-                        self.refuse(ctx, &rejection, audit)
-                    }
-                }
-            }
+            Decision::Route(routed) => match router.deliver(ctx.bus(), routed, now) {
+                None => Ok(()),
+                Some((rejection, audit)) => self.refuse(ctx, &rejection, audit),
+            },
             Decision::Reply { to, lines, audit } => {
                 if let Some(audit) = audit {
                     ctx.publish(audit);

@@ -24,7 +24,9 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // Once the supervisor answers, it listens for signals and the modules
     // have been started.
     handle.modules().await?;
-    println!("daz-bot console: you are `{USER}` in room `{ROOM}`. Try !ping or !help; end with Ctrl-D.");
+    println!(
+        "daz-bot console: you are `{USER}` in room `{ROOM}`. Try !ping or !help; end with Ctrl-D."
+    );
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut input_open = true;
     let report = loop {

@@ -32,9 +32,18 @@ fn console_answers_commands_and_exits_at_end_of_input() {
     let (code, out, err) = run(&["console"], "hello\n!ping\n!ping\n!help\n!help ping\n");
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.matches("<daz-bot> pong, you").count(), 1, "{out}");
-    assert!(out.contains("<daz-bot> you: you can use !ping again in"), "{out}");
-    assert!(out.contains("<daz-bot> Commands: !ping. Say !help <command> for more."), "{out}");
-    assert!(out.contains("<daz-bot> !ping — Checks the bot is listening. Aliases: !p."), "{out}");
+    assert!(
+        out.contains("<daz-bot> you: you can use !ping again in"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<daz-bot> Commands: !ping. Say !help <command> for more."),
+        "{out}"
+    );
+    assert!(
+        out.contains("<daz-bot> !ping — Checks the bot is listening. Aliases: !p."),
+        "{out}"
+    );
     assert!(!out.contains("hello"), "the bot does not echo: {out}");
 }
 

@@ -24,7 +24,11 @@ async fn ping_has_a_short_cooldown() {
     room.say("ann", "!ping").await;
     assert_eq!(
         room.said(),
-        ["pong, ann", "ann: you can use !ping again in 2s.", "pong, ann"]
+        [
+            "pong, ann",
+            "ann: you can use !ping again in 2s.",
+            "pong, ann"
+        ]
     );
     room.shutdown().await;
 }
