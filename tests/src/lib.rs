@@ -20,6 +20,9 @@ mod book_configuration {}
 #[doc = include_str!("../../docs/src/scheduling.md")]
 mod book_scheduling {}
 
+#[doc = include_str!("../../docs/src/commands.md")]
+mod book_commands {}
+
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
 
