@@ -43,13 +43,13 @@ async fn help_for_one_command_shows_usage_summary_and_rules() {
     assert_eq!(
         room.said(),
         [
-            "!give <to> <amount> — Gives coins to another user. Aliases: !pay. For registered and up.",
-            "!give <to> <amount> — Gives coins to another user. Aliases: !pay. For registered and up.",
-            "!ban <who> [reason...] — Bans a user. For moderator and up. Asks you to !confirm.",
-            "!balance [user] — Shows a balance. Cooldown 10s per user.",
+            "Usage: !give <to> <amount> — Gives coins to another user. Aliases: !pay. For registered and up.",
+            "Usage: !give <to> <amount> — Gives coins to another user. Aliases: !pay. For registered and up.",
+            "Usage: !ban <who> [reason...] — Bans a user. For moderator and up. Asks you to !confirm.",
+            "Usage: !balance [user] — Shows a balance. Cooldown 10s per user.",
             "No command !ban here.",
             "No command !debug-dump here.",
-            "!help [command] — Lists the commands you may use, or explains one. !confirm goes ahead with a command that asked for it.",
+            "Usage: !help [command] — Lists the commands you may use, or explains one. !confirm goes ahead with a command that asked for it.",
         ]
     );
     room.shutdown().await;

@@ -167,3 +167,23 @@ async fn a_refused_command_is_not_held_for_confirmation() {
     );
     room.shutdown().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn help_and_confirm_count_towards_the_flood_limit() {
+    let mut room = bank().await;
+    for _ in 0..4 {
+        room.say("ann", "!confirm").await;
+    }
+    room.say("ann", "!help").await;
+    room.say("ann", "!confirm").await;
+    room.say("ann", "!help").await;
+    let said = room.said();
+    assert_eq!(said.len(), 5, "{said:?}");
+    assert!(
+        said[..4]
+            .iter()
+            .all(|s| s == "ann: there is nothing to confirm.")
+    );
+    assert!(said[4].starts_with("Commands: "), "{said:?}");
+    room.shutdown().await;
+}

@@ -1,7 +1,7 @@
 //! `#[derive(Module)]`: the model the parser builds and the generator reads.
 
 mod generate;
-mod parse;
+pub(crate) mod parse;
 
 use proc_macro2::TokenStream;
 use syn::{DeriveInput, Generics, Ident, LitStr};

@@ -52,6 +52,23 @@ pub struct CommandAudit {
     pub outcome: AuditOutcome,
 }
 
+impl CommandAudit {
+    /// The record of `call` with `outcome`, stamped now.
+    #[must_use]
+    pub fn of(call: &super::Invocation, outcome: AuditOutcome) -> Self {
+        Self {
+            at: Utc::now(),
+            user: call.user.clone(),
+            room: call.room.clone(),
+            pm: call.pm,
+            command: call.command.clone(),
+            module: call.module.clone(),
+            args: call.args.clone(),
+            outcome,
+        }
+    }
+}
+
 impl EventPayload for CommandAudit {
     const TOPIC: Topic = Topic::from_static("daz.command.audit");
 }

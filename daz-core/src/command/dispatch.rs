@@ -3,8 +3,6 @@
 
 use std::any::Any;
 
-use chrono::Utc;
-
 use super::audit::{AuditOutcome, CommandAudit};
 use super::invocation::Invocation;
 use super::spec::CommandHandler;
@@ -27,16 +25,7 @@ pub(crate) async fn run(
             error: e.to_string(),
         },
     };
-    ctx.publish(CommandAudit {
-        at: Utc::now(),
-        user: call.user.clone(),
-        room: call.room.clone(),
-        pm: call.pm,
-        command: call.command.clone(),
-        module: call.module.clone(),
-        args: call.args.clone(),
-        outcome,
-    });
+    ctx.publish(CommandAudit::of(&call, outcome));
     if result.is_err() {
         let text = format!("{}: sorry, {} failed.", call.user, call.display_name());
         if let Err(e) = call.reply_through(ctx, &text) {

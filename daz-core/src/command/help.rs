@@ -43,7 +43,9 @@ pub(crate) fn listing(prefix: &str, names: &[&str]) -> String {
 /// One command: usage, summary, aliases, who and how often.
 pub(crate) fn detail(prefix: &str, entry: &Entry) -> String {
     let spec = &entry.spec;
-    let mut parts = vec![usage_line(prefix, spec)];
+    // Never start with the prefix: other bots (or this one's own echo)
+    // must not read help as a command.
+    let mut parts = vec![format!("Usage: {}", usage_line(prefix, spec))];
     let about = summary(&spec.description);
     if !about.is_empty() {
         parts.push(format!("— {about}"));
@@ -83,7 +85,7 @@ pub(crate) fn detail(prefix: &str, entry: &Entry) -> String {
 /// The built-in `help`'s own line.
 pub(crate) fn help_detail(prefix: &str) -> String {
     format!(
-        "{prefix}help [command] — Lists the commands you may use, or explains one. \
+        "Usage: {prefix}help [command] — Lists the commands you may use, or explains one. \
          {prefix}confirm goes ahead with a command that asked for it."
     )
 }

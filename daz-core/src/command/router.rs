@@ -17,7 +17,7 @@ use super::settings::RouterConfig;
 use super::spec::CommandSpec;
 use crate::chat::{ChatMessage, Rank, UserJoined, UserLeft, UserRank};
 use crate::{Event, EventBus, Manifest, Result, Topic};
-use call::{Call, audit, permission, rank_check, reject};
+use call::{Call, permission, rank_check, reject};
 
 /// A command on its way to its module.
 #[derive(Debug, Clone)]
@@ -234,7 +234,7 @@ impl Router {
         };
         self.sweep_pending(now);
         let key = (call.message.room.clone(), call.user.clone());
-        let audit = audit(&routed.invocation, AuditOutcome::AwaitingConfirmation);
+        let audit = CommandAudit::of(&routed.invocation, AuditOutcome::AwaitingConfirmation);
         let prompt = format!(
             "{}: say {}confirm within {} to go ahead with {}{}.",
             call.message.user,
@@ -258,6 +258,9 @@ impl Router {
     }
 
     fn confirm(&mut self, call: &Call<'_>, now: Instant) -> Decision {
+        if !self.flood.allow(&call.user, now) {
+            return Decision::Ignore;
+        }
         let key = (call.message.room.clone(), call.user.clone());
         let pending = self.pending.remove(&key).filter(|p| p.deadline >= now);
         let Some(Pending { routed, .. }) = pending else {
@@ -375,7 +378,7 @@ impl Router {
         let outcome = AuditOutcome::Rejected {
             reason: Reason::Unavailable.code().to_owned(),
         };
-        (rejection, audit(call, outcome))
+        (rejection, CommandAudit::of(call, outcome))
     }
 
     /// Records a user's rank as they join.

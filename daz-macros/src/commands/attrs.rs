@@ -2,7 +2,7 @@
 //! mistake is a compile error on the value.
 
 use syn::meta::ParseNestedMeta;
-use syn::{Expr, ExprArray, ExprLit, ExprUnary, Lit, LitBool, LitStr, Token, UnOp};
+use syn::{Expr, ExprLit, ExprUnary, Lit, LitBool, LitStr, Token, UnOp};
 
 use super::{CommandAttrs, Scope};
 
@@ -138,27 +138,6 @@ fn rank(meta: &ParseNestedMeta<'_>) -> syn::Result<f64> {
     }
 }
 
-fn aliases(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
-    let expected = "expected a list of strings: `aliases = [\"a\", \"b\"]`";
-    let array: ExprArray = meta
-        .value()?
-        .parse()
-        .map_err(|e| syn::Error::new(e.span(), expected))?;
-    array
-        .elems
-        .iter()
-        .map(|elem| match elem {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) => match word_problem(&s.value()) {
-                Some(problem) => Err(syn::Error::new(s.span(), problem)),
-                None => Ok(s.clone()),
-            },
-            other => Err(syn::Error::new_spanned(other, expected)),
-        })
-        .collect()
-}
-
 /// Reads one `#[command]` or `#[command(...)]` attribute.
 pub(crate) fn parse(attr: &syn::Attribute) -> syn::Result<CommandAttrs> {
     let mut out = CommandAttrs {
@@ -194,7 +173,9 @@ pub(crate) fn parse(attr: &syn::Attribute) -> syn::Result<CommandAttrs> {
                 }
                 out.name = Some(lit);
             }
-            "aliases" => out.aliases = aliases(&meta)?,
+            "aliases" => {
+                out.aliases = crate::module::parse::string_list(&meta, &key, Some(word_problem))?;
+            }
             "min_rank" => out.min_rank = Some(rank(&meta)?),
             "user_cooldown" => out.user_cooldown_ms = Some(duration(&meta, &key)?),
             "room_cooldown" => out.room_cooldown_ms = Some(duration(&meta, &key)?),

@@ -25,10 +25,12 @@ fn name_problem(name: &str) -> Option<String> {
         .map(|c| format!("{c:?} is not allowed in a module name; use letters, digits, '_' or '-'"))
 }
 
-fn string_list(
+/// Reads `key = ["a", "b"]`; `check` says what is wrong with an item, if
+/// anything.
+pub(crate) fn string_list(
     meta: &ParseNestedMeta<'_>,
     key: &str,
-    check_names: bool,
+    check: Option<fn(&str) -> Option<String>>,
 ) -> syn::Result<Vec<LitStr>> {
     let expected = || format!("expected a list of strings: `{key} = [\"a\", \"b\"]`");
     let array: ExprArray = meta
@@ -45,9 +47,9 @@ fn string_list(
             other => Err(syn::Error::new_spanned(other, expected())),
         })
         .collect::<syn::Result<Vec<LitStr>>>()?;
-    if check_names {
+    if let Some(check) = check {
         for item in &items {
-            if let Some(problem) = name_problem(&item.value()) {
+            if let Some(problem) = check(&item.value()) {
                 return Err(syn::Error::new(item.span(), problem));
             }
         }
@@ -96,11 +98,13 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 "description" if description.is_some() => Err(twice()),
                 "description" => string(&meta).map(|v| description = Some(v)),
                 "requires" if requires.is_some() => Err(twice()),
-                "requires" => string_list(&meta, &key, true).map(|v| requires = Some(v)),
+                "requires" => {
+                    string_list(&meta, &key, Some(name_problem)).map(|v| requires = Some(v))
+                }
                 "provides" if provides.is_some() => Err(twice()),
-                "provides" => string_list(&meta, &key, false).map(|v| provides = Some(v)),
+                "provides" => string_list(&meta, &key, None).map(|v| provides = Some(v)),
                 "rooms" if rooms.is_some() => Err(twice()),
-                "rooms" => string_list(&meta, &key, false).map(|v| rooms = Some(v)),
+                "rooms" => string_list(&meta, &key, None).map(|v| rooms = Some(v)),
                 "config" if config.is_some() => Err(twice()),
                 "config" => {
                     let ty = meta.value()?.parse::<syn::Type>().map_err(|e| {

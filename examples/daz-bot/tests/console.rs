@@ -41,7 +41,7 @@ fn console_answers_commands_and_exits_at_end_of_input() {
         "{out}"
     );
     assert!(
-        out.contains("<daz-bot> !ping — Checks the bot is listening. Aliases: !p."),
+        out.contains("<daz-bot> Usage: !ping — Checks the bot is listening. Aliases: !p."),
         "{out}"
     );
     assert!(!out.contains("hello"), "the bot does not echo: {out}");

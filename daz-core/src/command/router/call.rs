@@ -101,16 +101,3 @@ pub(super) fn reject(entry: &Entry, call: &Call<'_>, reason: Reason) -> Decision
         rejection: call.rejection(format!("{}{}", call.prefix, entry.spec.name), reason),
     }
 }
-
-pub(super) fn audit(call: &Invocation, outcome: AuditOutcome) -> CommandAudit {
-    CommandAudit {
-        at: Utc::now(),
-        user: call.user.clone(),
-        room: call.room.clone(),
-        pm: call.pm,
-        command: call.command.clone(),
-        module: call.module.clone(),
-        args: call.args.clone(),
-        outcome,
-    }
-}
