@@ -14,6 +14,14 @@ use super::spec::Cooldowns;
 /// Sweep expired entries after this many updates.
 const SWEEP_EVERY: u32 = 4096;
 
+/// The longest wait kept: any longer is as good as forever.
+const LONGEST: Duration = Duration::from_secs(100 * 365 * 86_400);
+
+/// `now + wait`, never overflowing.
+pub(crate) fn later(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait.min(LONGEST)).unwrap_or(now)
+}
+
 /// `burst` commands in a row, then one per `interval` (GCRA: each user
 /// has a theoretical arrival time that each command pushes forward).
 #[derive(Debug)]
@@ -29,7 +37,10 @@ impl Flood {
     pub(crate) fn new(config: FloodConfig) -> Self {
         Self {
             interval: config.interval,
-            tolerance: config.interval * config.burst.saturating_sub(1),
+            tolerance: config
+                .interval
+                .checked_mul(config.burst.saturating_sub(1))
+                .unwrap_or(LONGEST),
             users: HashMap::new(),
             updates: 0,
         }
@@ -43,7 +54,7 @@ impl Flood {
         if arrival.duration_since(now) > self.tolerance {
             return false;
         }
-        let next = arrival + self.interval;
+        let next = later(arrival, self.interval);
         match self.users.get_mut(user) {
             Some(slot) => *slot = next,
             None => {
@@ -123,13 +134,13 @@ impl CooldownTable {
         self.sweep(now);
         if let Some(d) = cooldowns.user {
             self.users
-                .insert((command, room.to_owned(), user.to_owned()), now + d);
+                .insert((command, room.to_owned(), user.to_owned()), later(now, d));
         }
         if let Some(d) = cooldowns.room {
-            self.rooms.insert((command, room.to_owned()), now + d);
+            self.rooms.insert((command, room.to_owned()), later(now, d));
         }
         if let Some(d) = cooldowns.global {
-            self.global.insert(command, now + d);
+            self.global.insert(command, later(now, d));
         }
     }
 

@@ -173,7 +173,8 @@ impl Router {
         };
         let prefix = prefix.to_owned();
         let (word, args) = after.split_once(char::is_whitespace).unwrap_or((after, ""));
-        let Some(found) = self.registry.word(&word.to_ascii_lowercase()) else {
+        let word = word.to_ascii_lowercase();
+        let Some(found) = self.registry.word(&word) else {
             return Decision::Ignore;
         };
         let user = message.user.to_ascii_lowercase();
@@ -183,7 +184,7 @@ impl Router {
         let call = Call {
             message,
             prefix,
-            word: word.to_ascii_lowercase(),
+            word,
             args: args.trim(),
             user,
             rank: if message.pm {
@@ -247,7 +248,7 @@ impl Router {
             key,
             Pending {
                 routed,
-                deadline: now + within,
+                deadline: super::limits::later(now, within),
             },
         );
         Decision::Reply {

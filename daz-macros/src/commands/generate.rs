@@ -3,6 +3,8 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 
 use super::{CommandMethod, CommandsBlock, Scope};
@@ -16,11 +18,19 @@ fn optional_ms(ms: Option<u64>) -> TokenStream {
 
 /// The hidden functions of one command: reading its arguments, its usage
 /// fragment, and running it.
+/// The names of a command's hidden functions: argument reader, usage, run.
+fn hidden_names(command: &CommandMethod) -> (Ident, Ident, Ident) {
+    let base = command.method.unraw();
+    (
+        format_ident!("__daz_args_{}", base),
+        format_ident!("__daz_usage_{}", base),
+        format_ident!("__daz_run_{}", base),
+    )
+}
+
 fn functions(command: &CommandMethod) -> TokenStream {
     let method = &command.method;
-    let args_fn = format_ident!("__daz_args_{}", method);
-    let usage_fn = format_ident!("__daz_usage_{}", method);
-    let run_fn = format_ident!("__daz_run_{}", method);
+    let (args_fn, usage_fn, run_fn) = hidden_names(command);
     let types: Vec<_> = command.params.iter().map(|p| &p.ty).collect();
     let names: Vec<_> = command.params.iter().map(|p| p.name.as_str()).collect();
     let values: Vec<_> = (0..command.params.len())
@@ -78,10 +88,7 @@ fn functions(command: &CommandMethod) -> TokenStream {
 
 /// The spec of one command.
 fn spec(command: &CommandMethod) -> TokenStream {
-    let method = &command.method;
-    let args_fn = format_ident!("__daz_args_{}", method);
-    let usage_fn = format_ident!("__daz_usage_{}", method);
-    let run_fn = format_ident!("__daz_run_{}", method);
+    let (args_fn, usage_fn, run_fn) = hidden_names(command);
     let attrs = &command.attrs;
     let name = &command.name;
     let aliases: Vec<String> = attrs.aliases.iter().map(|a| a.value()).collect();

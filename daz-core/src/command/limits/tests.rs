@@ -128,3 +128,23 @@ fn expired_cooldowns_are_swept() {
     }
     assert_eq!(table.tracked(), 0);
 }
+
+#[test]
+fn huge_settings_do_not_overflow() {
+    let mut f = Flood::new(FloodConfig {
+        burst: u32::MAX,
+        interval: Duration::from_secs(100 * 365 * 86_400),
+    });
+    let t0 = Instant::now();
+    assert!(f.allow("ann", t0));
+    assert!(f.allow("ann", t0));
+    let mut table = CooldownTable::default();
+    let forever = Cooldowns {
+        user: Some(Duration::MAX),
+        room: Some(Duration::MAX),
+        global: Some(Duration::MAX),
+    };
+    table.start(0, forever, "lobby", "ann", t0);
+    let (_, left) = table.remaining(0, forever, "lobby", "ann", t0).unwrap();
+    assert!(left > Duration::from_secs(365 * 86_400));
+}

@@ -21,6 +21,10 @@ impl<T: Send + Sync + 'static> Store<T> {
         Ok(())
     }
 
+    /// A raw identifier as a name.
+    #[command]
+    async fn r#type(&self, _ctx: &mut CommandContext<'_>) {}
+
     /// Takes everything.
     #[command(min_rank = site_admin, confirm, pm_only)]
     async fn every(
@@ -41,7 +45,8 @@ impl<T: Send + Sync + 'static> Module for Store<T> {}
 
 fn main() {
     let specs = <Store<u8> as Commands>::commands();
-    assert_eq!(specs.len(), 2);
+    assert_eq!(specs.len(), 3);
     assert_eq!(specs[0].name(), "count");
-    assert_eq!(specs[1].usage(), "<who> [n] <f> <d> [all...] [rest...]");
+    assert_eq!(specs[1].name(), "type");
+    assert_eq!(specs[2].usage(), "<who> [n] <f> <d> [all...] [rest...]");
 }
