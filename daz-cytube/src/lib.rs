@@ -1,15 +1,25 @@
-//! The CyTube client for daz.
+//! The CyTube client for daz: the wire protocol (Engine.IO v4 and
+//! Socket.IO v5 over WebSocket) and every server event, typed.
 //!
-//! Not yet implemented: this crate reserves its place in the workspace. It
-//! will hold discovery, the Engine.IO/Socket.IO v4 connection, typed CyTube
-//! events and actions, reconnect and throttle, and the `cytube` module that
-//! bridges rooms to the [`daz_core::EventBus`].
-//!
-//! Events from CyTube will be published under [`EVENT_PREFIX`].
+//! Built to the protocol reference checked against the CyTube server
+//! source, and tested against frames recorded from a real server.
 //!
 //! ```
-//! assert_eq!(daz_cytube::EVENT_PREFIX.as_str(), "cytube.event");
+//! use daz_cytube::codec::Incoming;
+//! use daz_cytube::event::ServerEvent;
+//!
+//! let frame = r#"42["chatMsg",{"username":"ann","msg":"!give some<em>user</em>name 10","meta":{},"time":1700000000000}]"#;
+//! let Incoming::Event(ServerEvent::ChatMsg(chat)) = Incoming::decode(frame)? else { unreachable!() };
+//! assert_eq!(chat.text, "!give some_user_name 10");
+//! assert_eq!(chat.msg, "!give some<em>user</em>name 10");
+//! # Ok::<(), daz_cytube::Error>(())
 //! ```
+
+pub mod codec;
+mod error;
+pub mod event;
+
+pub use error::{Error, Result};
 
 use daz_core::Topic;
 

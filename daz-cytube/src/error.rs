@@ -1,0 +1,58 @@
+//! The one error type of `daz-cytube`.
+
+/// `Result` with [`Error`] as the default error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `daz-cytube`. Messages are written for
+/// the operator's log: each names what was wrong and, where there is one,
+/// the fix.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A WebSocket frame is not a valid Engine.IO or Socket.IO packet.
+    #[error("bad frame {frame:?}: {reason}")]
+    Frame {
+        /// The frame (cut to 120 characters).
+        frame: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A packet the client does not support (binary packets, other
+    /// namespaces): CyTube never sends them.
+    #[error("unsupported packet {frame:?}: {reason}")]
+    Unsupported {
+        /// The frame (cut to 120 characters).
+        frame: String,
+        /// What it is.
+        reason: String,
+    },
+
+    /// An event could not be encoded to JSON.
+    #[error("cannot encode the {event} event: {source}")]
+    Encode {
+        /// The event's name.
+        event: String,
+        /// What serde reported.
+        source: serde_json::Error,
+    },
+}
+
+/// Cuts a frame for an error message.
+pub(crate) fn excerpt(frame: &str) -> String {
+    const LIMIT: usize = 120;
+    if frame.chars().count() <= LIMIT {
+        frame.to_owned()
+    } else {
+        let mut cut: String = frame.chars().take(LIMIT - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+pub(crate) fn bad_frame(frame: &str, reason: impl Into<String>) -> Error {
+    Error::Frame {
+        frame: excerpt(frame),
+        reason: reason.into(),
+    }
+}
