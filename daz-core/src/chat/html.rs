@@ -29,7 +29,7 @@ pub fn decode_html(html: &str) -> String {
     // What each open `<span>` closes with: the spoiler marker or nothing.
     let mut spans: Vec<&'static str> = Vec::new();
     let mut rest = html;
-    while let Some(at) = rest.find(['<', '&']) {
+    while let Some(at) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
         let consumed = if rest.starts_with('<') {

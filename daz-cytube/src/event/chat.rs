@@ -12,7 +12,7 @@ use super::lenient;
 pub struct ChatMeta {
     /// The moderator flair (the sender's rank).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub modflair: Option<serde_json::Value>,
+    pub modflair: Option<Box<serde_json::Value>>,
     /// A CSS class: `greentext`, `action`, `spoiler`, `shout`, `drink`,
     /// `server-whisper`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,7 +25,7 @@ pub struct ChatMeta {
     pub force_show_name: bool,
     /// A site admin's flair (from `/a`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub superadminflair: Option<serde_json::Value>,
+    pub superadminflair: Option<Box<serde_json::Value>>,
     /// Only the sender and moderators saw it (a shadow-muted sender).
     pub shadow: bool,
 }
