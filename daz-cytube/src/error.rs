@@ -28,6 +28,25 @@ pub enum Error {
         reason: String,
     },
 
+    /// The bot's rank or the channel's settings do not allow the action;
+    /// it was not sent (the server would ignore it, or kick the bot).
+    #[error("cannot {action}: {reason}")]
+    NotPermitted {
+        /// The action.
+        action: &'static str,
+        /// Which permission, and the rank it needs.
+        reason: String,
+    },
+
+    /// The action's values are not acceptable to the server.
+    #[error("invalid {action}: {reason}")]
+    InvalidAction {
+        /// The action.
+        action: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+
     /// An event could not be encoded to JSON.
     #[error("cannot encode the {event} event: {source}")]
     Encode {

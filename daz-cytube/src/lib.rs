@@ -15,6 +15,7 @@
 //! # Ok::<(), daz_cytube::Error>(())
 //! ```
 
+pub mod action;
 pub mod codec;
 mod error;
 pub mod event;
