@@ -19,6 +19,7 @@ pub mod action;
 pub mod codec;
 mod error;
 pub mod event;
+pub mod throttle;
 
 pub use error::{Error, Result};
 
