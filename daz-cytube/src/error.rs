@@ -47,6 +47,64 @@ pub enum Error {
         reason: String,
     },
 
+    /// The WebSocket could not be opened.
+    #[error("cannot connect to {url}: {reason}")]
+    Connect {
+        /// The URL tried.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// The connection ended.
+    #[error("the connection closed: {reason}")]
+    Closed {
+        /// Why, as far as known.
+        reason: String,
+    },
+
+    /// Something did not happen in time.
+    #[error("timed out after {after:?} waiting for {what}")]
+    Timeout {
+        /// What was awaited.
+        what: &'static str,
+        /// How long.
+        after: std::time::Duration,
+    },
+
+    /// The server refused the Socket.IO connect (`44`): a rate limit or a
+    /// ban.
+    #[error("the server refused the connection: {message}")]
+    Refused {
+        /// The server's message.
+        message: String,
+    },
+
+    /// The server kicked the bot.
+    #[error("kicked: {}", reason.as_deref().unwrap_or("(no reason given)"))]
+    Kicked {
+        /// The reason, if the server gave one.
+        reason: Option<String>,
+    },
+
+    /// The login was refused.
+    #[error("login as {name:?} refused: {reason}")]
+    Login {
+        /// The name tried.
+        name: String,
+        /// The server's reason.
+        reason: String,
+    },
+
+    /// The channel needs a password, and none (or a wrong one) was given.
+    #[error("channel {channel:?} needs a password{}", if *given { "; the one configured is wrong" } else { "; configure one" })]
+    ChannelPassword {
+        /// The channel.
+        channel: String,
+        /// Whether one was given.
+        given: bool,
+    },
+
     /// An event could not be encoded to JSON.
     #[error("cannot encode the {event} event: {source}")]
     Encode {

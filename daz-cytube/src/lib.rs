@@ -17,8 +17,10 @@
 
 pub mod action;
 pub mod codec;
+pub mod connection;
 mod error;
 pub mod event;
+pub mod session;
 pub mod throttle;
 
 pub use error::{Error, Result};
