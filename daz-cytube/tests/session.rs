@@ -318,3 +318,20 @@ async fn a_silent_server_is_noticed_by_the_watchdog() {
     assert!(started.elapsed() >= Duration::from_millis(200));
     peer.abort();
 }
+
+#[tokio::test]
+async fn a_tls_failure_is_an_error_not_a_panic() {
+    // A plain TCP peer where TLS is expected: the handshake fails cleanly,
+    // which also shows a TLS crypto provider is built in.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        let (mut tcp, _) = listener.accept().await.unwrap();
+        let _ = tcp.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").await;
+    });
+    let url = format!("wss://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");
+    let err = Connection::open(&url, TIMEOUT).await.unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err}");
+    peer.abort();
+}
