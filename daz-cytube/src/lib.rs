@@ -20,7 +20,9 @@ pub mod codec;
 pub mod connection;
 mod error;
 pub mod event;
+pub mod reconnect;
 pub mod session;
+pub mod state;
 pub mod throttle;
 
 pub use error::{Error, Result};
