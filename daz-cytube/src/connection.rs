@@ -66,6 +66,7 @@ impl Connection {
             url: url.to_owned(),
             reason,
         };
+        crate::tls::ensure_provider();
         let config = WebSocketConfig::default()
             .max_message_size(Some(MAX_FRAME))
             .max_frame_size(Some(MAX_FRAME));

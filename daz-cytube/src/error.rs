@@ -47,6 +47,18 @@ pub enum Error {
         reason: String,
     },
 
+    /// The channel's servers could not be found
+    /// (`GET /socketconfig/<channel>.json`).
+    #[error("cannot find the servers of channel {channel:?} at {url}: {reason}")]
+    Discovery {
+        /// The channel.
+        channel: String,
+        /// The URL fetched.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+
     /// The WebSocket could not be opened.
     #[error("cannot connect to {url}: {reason}")]
     Connect {

@@ -18,12 +18,14 @@
 pub mod action;
 pub mod codec;
 pub mod connection;
+pub mod discovery;
 mod error;
 pub mod event;
 pub mod reconnect;
 pub mod session;
 pub mod state;
 pub mod throttle;
+mod tls;
 
 pub use error::{Error, Result};
 

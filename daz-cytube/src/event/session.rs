@@ -126,6 +126,11 @@ pub struct SocketServer {
     pub url: String,
     /// Whether it is a TLS endpoint.
     pub secure: bool,
+    /// An IPv6 entry.
+    pub ipv6: bool,
+    /// Reachable over IPv6 only.
+    #[serde(rename = "ipv6Only")]
+    pub ipv6_only: bool,
 }
 
 /// A socketconfig: where a channel's Socket.IO servers are.
