@@ -117,6 +117,17 @@ pub enum Error {
         given: bool,
     },
 
+    /// The room is not connected (it is reconnecting); nothing was sent.
+    #[error("not connected to the channel; nothing was sent")]
+    NotConnected,
+
+    /// Too many lines wait for the throttle; this one was not queued.
+    #[error("the outbound queue is full ({capacity} lines wait); nothing was sent")]
+    QueueFull {
+        /// The queue's capacity.
+        capacity: usize,
+    },
+
     /// An event could not be encoded to JSON.
     #[error("cannot encode the {event} event: {source}")]
     Encode {

@@ -22,6 +22,7 @@ pub mod discovery;
 mod error;
 pub mod event;
 pub mod reconnect;
+pub mod room;
 pub mod session;
 pub mod state;
 pub mod throttle;

@@ -90,6 +90,16 @@ impl Replay {
         replay
     }
 
+    /// Answers the client's next `event` with `frames`, before any
+    /// recorded answer.
+    pub(crate) fn first(mut self, event: &str, frames: Vec<Frame>) -> Self {
+        self.replies
+            .entry(event.to_owned())
+            .or_default()
+            .push_front(frames);
+        self
+    }
+
     /// Adds frames to send after the client's next `event`.
     pub(crate) fn then(mut self, event: &str, frames: Vec<Frame>) -> Self {
         self.replies
