@@ -161,6 +161,9 @@ pub struct ChatMessage {
     pub pm: bool,
     /// Replayed history sent on join, not said just now.
     pub backlog: bool,
+    /// Said by the bot itself (CyTube echoes the bot's own lines and PMs).
+    #[serde(default)]
+    pub own: bool,
     /// The HTML CyTube sent, when the text was decoded from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
@@ -177,6 +180,7 @@ impl ChatMessage {
             text: text.to_owned(),
             pm: false,
             backlog: false,
+            own: false,
             html: None,
         }
     }

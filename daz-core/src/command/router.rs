@@ -54,7 +54,8 @@ pub struct ReplyTo {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Decision {
-    /// Not a command for this bot (or from an ignored user, or backlog).
+    /// Not a command for this bot (an ignored user, backlog, or the
+    /// bot's own line).
     Ignore,
     /// Send the invocation to its module; call [`Router::dispatched`] once
     /// sent.
@@ -150,18 +151,15 @@ impl Router {
     /// prefix costs about as much as a `starts_with` check.
     #[inline]
     pub fn route(&mut self, message: &ChatMessage, now: Instant) -> Decision {
-        if message.backlog {
-            return Decision::Ignore;
-        }
         let prefix = if self.room_prefixes.is_empty() {
             self.prefix.as_str()
         } else {
             self.prefix(&message.room)
         };
-        match message.text.strip_prefix(prefix) {
-            Some(_) => self.recognize(message, prefix.len(), now),
-            None => Decision::Ignore,
+        if !message.text.starts_with(prefix) || message.backlog || message.own {
+            return Decision::Ignore;
         }
+        self.recognize(message, prefix.len(), now)
     }
 
     /// The part of `route` after the prefix matched.
