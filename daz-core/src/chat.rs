@@ -232,6 +232,19 @@ pub struct UserJoined {
     pub backlog: bool,
 }
 
+impl UserJoined {
+    /// `user` joined `room` with `rank` (not backlog).
+    #[must_use]
+    pub fn new(room: &str, user: &str, rank: Rank) -> Self {
+        Self {
+            room: room.to_owned(),
+            user: user.to_owned(),
+            rank,
+            backlog: false,
+        }
+    }
+}
+
 impl EventPayload for UserJoined {
     const TOPIC: Topic = Topic::from_static("cytube.event.addUser");
 }
@@ -275,6 +288,17 @@ pub struct UserLeft {
     pub user: String,
 }
 
+impl UserLeft {
+    /// `user` left `room`.
+    #[must_use]
+    pub fn new(room: &str, user: &str) -> Self {
+        Self {
+            room: room.to_owned(),
+            user: user.to_owned(),
+        }
+    }
+}
+
 impl EventPayload for UserLeft {
     const TOPIC: Topic = Topic::from_static("cytube.event.userLeave");
 }
@@ -290,6 +314,18 @@ pub struct MediaChanged {
     /// Its length.
     #[serde(with = "crate::duration::duration_serde")]
     pub duration: Duration,
+}
+
+impl MediaChanged {
+    /// `room` now plays `title`, `duration` long.
+    #[must_use]
+    pub fn new(room: &str, title: &str, duration: Duration) -> Self {
+        Self {
+            room: room.to_owned(),
+            title: title.to_owned(),
+            duration,
+        }
+    }
 }
 
 impl EventPayload for MediaChanged {

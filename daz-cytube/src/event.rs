@@ -14,7 +14,7 @@ use std::fmt;
 
 use daz_core::chat::Rank;
 use serde::de::{DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 pub use channel::{
@@ -39,7 +39,8 @@ use crate::error::{Result, bad_frame};
 pub type Permissions = BTreeMap<String, Rank>;
 
 /// A numeric payload read leniently (number or numeric string).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[serde(transparent)]
 pub struct Number(pub f64);
 
 impl<'de> Deserialize<'de> for Number {
@@ -91,6 +92,19 @@ macro_rules! server_events {
             }
         }
 
+        impl serde::Serialize for ServerEvent {
+            /// As on the wire: `["name", payload]` (`["name"]` without one).
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                match self {
+                    $( server_events!(@pat $variant, payload $(, $ty)?) =>
+                        server_events!(@ser serializer, $name, payload $(, $ty)?), )*
+                    Self::Unknown { name, data } | Self::Malformed { name, data, .. } => {
+                        (name, data).serialize(serializer)
+                    }
+                }
+            }
+        }
+
         /// Reads the payload of the event `name` from the rest of the array.
         fn read_payload<'de, A: SeqAccess<'de>>(
             name: &str,
@@ -102,6 +116,10 @@ macro_rules! server_events {
             }))
         }
     };
+    (@pat $variant:ident, $p:ident, $ty:ty) => { ServerEvent::$variant($p) };
+    (@pat $variant:ident, $p:ident) => { ServerEvent::$variant };
+    (@ser $s:ident, $name:literal, $p:ident, $ty:ty) => { ($name, $p).serialize($s) };
+    (@ser $s:ident, $name:literal, $p:ident) => { ($name,).serialize($s) };
     (@read $seq:ident, $variant:ident ($ty:ty)) => {
         ServerEvent::$variant($seq.next_element::<$ty>()?.ok_or_else(|| {
             serde::de::Error::custom("the payload is missing")
@@ -278,6 +296,14 @@ impl<'de> Visitor<'de> for EventArray {
         // CyTube sends at most one argument; ignore any others.
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(event)
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerEvent {
+    /// From `["name", payload]`, as [`from_json`](ServerEvent::from_json)
+    /// reads it (a payload of another shape is an error here).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_seq(EventArray).map(Self::finish)
     }
 }
 

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod action;
+pub mod bridge;
 pub mod codec;
 pub mod connection;
 pub mod discovery;

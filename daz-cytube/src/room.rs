@@ -233,3 +233,10 @@ impl Room {
         self.task.abort();
     }
 }
+
+impl Drop for Room {
+    /// A dropped room leaves nothing running.
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

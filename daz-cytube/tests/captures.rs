@@ -118,3 +118,24 @@ fn recorded_events_carry_their_values() {
     };
     assert!(opts.chat_antiflood_params.burst > 0.0, "{opts:?}");
 }
+
+#[test]
+fn every_recorded_event_survives_a_json_round_trip() {
+    let mut checked = 0;
+    for (file, dir, frame) in frames() {
+        if dir != "in" {
+            continue;
+        }
+        let Ok(Incoming::Event(event)) = Incoming::decode(&frame) else {
+            continue;
+        };
+        let json = serde_json::to_string(&event).unwrap();
+        let back = ServerEvent::from_json(&json).unwrap();
+        assert_eq!(back, event, "{file}: {frame}");
+        let value: ServerEvent =
+            serde_json::from_value(serde_json::to_value(&event).unwrap()).unwrap();
+        assert_eq!(value, event, "{file}: {frame}");
+        checked += 1;
+    }
+    assert!(checked > 800);
+}

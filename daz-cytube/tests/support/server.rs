@@ -100,6 +100,16 @@ impl Replay {
         self
     }
 
+    /// Adds `frames` to the first answer to `event`.
+    pub(crate) fn also(mut self, event: &str, frames: Vec<Frame>) -> Self {
+        let answers = self.replies.entry(event.to_owned()).or_default();
+        match answers.front_mut() {
+            Some(first) => first.extend(frames),
+            None => answers.push_back(frames),
+        }
+        self
+    }
+
     /// Adds frames to send after the client's next `event`.
     pub(crate) fn then(mut self, event: &str, frames: Vec<Frame>) -> Self {
         self.replies

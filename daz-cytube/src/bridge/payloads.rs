@@ -1,0 +1,121 @@
+//! What the `cytube` module puts on the bus and answers.
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::Action;
+use crate::event::{NowPlaying, PlaylistItem, ServerEvent, User};
+use daz_core::{EventPayload, Topic};
+
+/// A server event from a room, published under `cytube.event.<name>`
+/// (chat, PMs, joins, leaves, rank and media changes are published as the
+/// core chat vocabulary instead: `daz_core::chat`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CytubeEvent {
+    /// The channel.
+    pub room: String,
+    /// The event.
+    pub event: ServerEvent,
+    /// Replayed history (chat backlog on join).
+    pub backlog: bool,
+}
+
+impl EventPayload for CytubeEvent {
+    const TOPIC: Topic = Topic::from_static("cytube.event");
+}
+
+/// An action for a room (`cytube.send.<action>`, sent or requested to the
+/// `cytube` module). Chat and PMs can also be sent as `SendChat` and
+/// `SendPm` from `daz_core::chat`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoomAction {
+    /// The channel.
+    pub room: String,
+    /// What to do.
+    pub action: Action,
+}
+
+impl RoomAction {
+    /// `action` in `room`.
+    #[must_use]
+    pub fn new(room: &str, action: Action) -> Self {
+        Self {
+            room: room.to_owned(),
+            action,
+        }
+    }
+}
+
+impl EventPayload for RoomAction {
+    const TOPIC: Topic = Topic::from_static("cytube.send.action");
+}
+
+/// The answer to a send request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SendOutcome {
+    /// Written to the socket.
+    Sent,
+    /// Waiting for the throttle behind `ahead` lines.
+    Throttled {
+        /// Lines ahead.
+        ahead: usize,
+    },
+    /// Not sent.
+    Refused {
+        /// Why (no permission, not connected, queue full, unknown room…).
+        reason: String,
+    },
+}
+
+impl EventPayload for SendOutcome {
+    const TOPIC: Topic = Topic::from_static("cytube.sent");
+}
+
+/// Asks for a room's state (`cytube.query.state`, a request to `cytube`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StateQuery {
+    /// The channel.
+    pub room: String,
+}
+
+impl StateQuery {
+    /// The state of `room`.
+    #[must_use]
+    pub fn new(room: &str) -> Self {
+        Self {
+            room: room.to_owned(),
+        }
+    }
+}
+
+impl EventPayload for StateQuery {
+    const TOPIC: Topic = Topic::from_static("cytube.query.state");
+}
+
+/// A room's state: the answer to a [`StateQuery`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoomSnapshot {
+    /// The channel.
+    pub room: String,
+    /// Joined now.
+    pub connected: bool,
+    /// The users.
+    pub users: Vec<User>,
+    /// The leader.
+    pub leader: Option<String>,
+    /// The playlist.
+    pub playlist: Vec<PlaylistItem>,
+    /// What plays now.
+    pub now_playing: Option<NowPlaying>,
+    /// Sockets in the channel.
+    pub usercount: u64,
+}
+
+impl EventPayload for RoomSnapshot {
+    const TOPIC: Topic = Topic::from_static("cytube.state");
+}
