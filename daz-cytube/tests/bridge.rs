@@ -201,3 +201,93 @@ fn bad_room_settings_fail_the_build() {
         assert!(err.to_string().contains(needle), "{toml}: {err}");
     }
 }
+
+#[tokio::test]
+async fn each_room_is_kept_on_its_own() {
+    let good = TestServer::start(
+        Replay::from_capture("guest-basic-raw-ws.jsonl", "guest"),
+        Options::default(),
+    )
+    .await;
+    let banned = TestServer::start(
+        Replay::default().then(
+            "joinChannel",
+            vec![("kick".into(), Some(json!({"reason": "You're banned!"})))],
+        ),
+        Options::default(),
+    )
+    .await;
+    let toml = format!(
+        "[[cytube.rooms]]\nchannel = \"testchan\"\nuser = \"RawGuestbtt2\"\nsocket = \"{}\"\n\
+         [[cytube.rooms]]\nchannel = \"elsewhere\"\nsocket = \"{}\"",
+        good.url(),
+        banned.url()
+    );
+    let bus = EventBus::new();
+    let bot = Bot::builder()
+        .bus(bus.clone())
+        .config(Config::parse(&toml, Format::Toml).unwrap())
+        .module(CytubeBridge::new())
+        .build()
+        .unwrap();
+    let handle = bot.handle();
+    let running = tokio::spawn(bot.run_until(std::future::pending()));
+    for _ in 0..500 {
+        let list = handle.modules().await.unwrap();
+        if list
+            .get("cytube")
+            .is_some_and(|m| m.state == daz_core::ModuleState::Running)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let ask = |room: &'static str| {
+        let bus = bus.clone();
+        async move {
+            let reply = bus
+                .request(
+                    "cytube",
+                    Event::new(StateQuery::new(room)),
+                    Duration::from_secs(5),
+                )
+                .await
+                .unwrap();
+            reply.payload::<RoomSnapshot>().unwrap().clone()
+        }
+    };
+    for _ in 0..500 {
+        if ask("testchan").await.connected && banned.received().len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(ask("testchan").await.connected);
+    assert!(!ask("elsewhere").await.connected);
+    // The healthy room still works beside the stopped one.
+    let sent = bus
+        .request(
+            "cytube",
+            Event::new(RoomAction::new(
+                "testchan",
+                Action::Chat {
+                    msg: "still here".into(),
+                },
+            )),
+            Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.payload::<SendOutcome>().unwrap().clone(),
+        SendOutcome::Sent
+    );
+    let list = handle.modules().await.unwrap();
+    let health = format!("{:?}", list.get("cytube").unwrap().health);
+    assert!(
+        health.contains("elsewhere") && health.contains("banned") && !health.contains("testchan"),
+        "{health}"
+    );
+    handle.stop();
+    running.await.unwrap().unwrap();
+}

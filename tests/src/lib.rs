@@ -23,6 +23,9 @@ mod book_scheduling {}
 #[doc = include_str!("../../docs/src/commands.md")]
 mod book_commands {}
 
+#[doc = include_str!("../../docs/src/cytube.md")]
+mod book_cytube {}
+
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
 

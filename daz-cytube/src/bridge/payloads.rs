@@ -47,6 +47,16 @@ impl RoomAction {
     }
 }
 
+impl RoomAction {
+    /// `cytube.send.<action>` (`cytube.send.queue`…), the topic to send it
+    /// under.
+    #[must_use]
+    pub fn topic(&self) -> Topic {
+        Topic::new(format!("cytube.send.{}", self.action.name()))
+            .unwrap_or(<Self as EventPayload>::TOPIC)
+    }
+}
+
 impl EventPayload for RoomAction {
     const TOPIC: Topic = Topic::from_static("cytube.send.action");
 }

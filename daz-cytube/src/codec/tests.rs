@@ -211,6 +211,16 @@ proptest! {
     }
 
     #[test]
+    fn no_bytes_make_the_decoder_panic(bytes in proptest::collection::vec(any::<u8>(), 0..120)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = Incoming::decode(&text);
+        let _ = ServerEvent::from_json(&text);
+        let mut framed = String::from("42");
+        framed.push_str(&text);
+        let _ = Incoming::decode(&framed);
+    }
+
+    #[test]
     fn no_frame_makes_the_decoder_panic(frame in "\\PC{0,60}") {
         let _ = Incoming::decode(&frame);
     }

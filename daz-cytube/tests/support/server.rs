@@ -155,6 +155,7 @@ pub(crate) struct TestServer {
     pub(crate) port: u16,
     pub(crate) io: SocketIo,
     received: Arc<Mutex<Vec<Frame>>>,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -168,18 +169,27 @@ fn emit(socket: &SocketRef, (name, payload): &Frame) {
 impl TestServer {
     /// Starts a server playing `replay`.
     pub(crate) async fn start(replay: Replay, options: Options) -> Self {
+        Self::start_on(replay, options, 0).await
+    }
+
+    /// Starts a server on `port` (0: any free one).
+    pub(crate) async fn start_on(replay: Replay, options: Options, port: u16) -> Self {
         let (layer, io) = SocketIo::builder()
             .ping_interval(options.ping_interval)
             .ping_timeout(options.ping_timeout)
             .build_layer();
         let replay = Arc::new(Mutex::new(replay));
         let received: Arc<Mutex<Vec<Frame>>> = Arc::default();
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let on_connect = {
             let replay = Arc::clone(&replay);
             let received = Arc::clone(&received);
+            let connections = Arc::clone(&connections);
             move |socket: SocketRef| {
-                let replay = Arc::clone(&replay);
+                // Each connection replays the transcript from its start.
+                let replay = Arc::new(Mutex::new(replay.lock().unwrap().clone()));
                 let received = Arc::clone(&received);
+                connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 async move {
                     let greeting = replay.lock().unwrap().greeting.clone();
                     for frame in &greeting {
@@ -220,7 +230,9 @@ impl TestServer {
             None => io.ns("/", on_connect),
         }
         let app = axum::Router::new().layer(layer);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
         let port = listener.local_addr().unwrap().port();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -229,6 +241,7 @@ impl TestServer {
             port,
             io,
             received,
+            connections,
             task,
         }
     }
@@ -244,6 +257,24 @@ impl TestServer {
     /// The events the client sent, in order.
     pub(crate) fn received(&self) -> Vec<Frame> {
         self.received.lock().unwrap().clone()
+    }
+
+    /// Socket.IO sessions opened so far.
+    pub(crate) fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Ends every session (`41`), as the server does when it goes away.
+    pub(crate) async fn drop_connections(&self) {
+        let _ = self.io.disconnect().await;
+    }
+
+    /// Stops the server as a crash or restart does: every transport
+    /// closes without a goodbye, and nothing listens until the next start.
+    pub(crate) async fn crash(self) -> u16 {
+        self.task.abort();
+        self.io.close().await;
+        self.port
     }
 
     /// Stops the server (the connection drops, as in a restart).
