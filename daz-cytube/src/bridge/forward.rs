@@ -161,12 +161,13 @@ fn relay(
             );
         }
         ServerEvent::ChangeMedia(media) => {
-            let length = Duration::try_from_secs_f64(media.seconds.max(0.0)).unwrap_or_default();
+            let length =
+                Duration::try_from_secs_f64(media.media.seconds.max(0.0)).unwrap_or_default();
             publish(
                 bus,
                 room,
                 MediaChanged::TOPIC,
-                MediaChanged::new(room, &media.title, length),
+                MediaChanged::new(room, &media.media.title, length),
             );
         }
         other => {

@@ -167,30 +167,17 @@ pub struct TempChange {
 
 /// `changeMedia`: what plays now, and where it is.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NowPlaying {
-    /// The id at its source.
-    #[serde(deserialize_with = "lenient::text")]
-    pub id: String,
-    /// The title.
-    #[serde(deserialize_with = "lenient::string")]
-    pub title: String,
-    /// Its length in seconds.
-    #[serde(deserialize_with = "lenient::number")]
-    pub seconds: f64,
-    /// Its length as text.
-    #[serde(deserialize_with = "lenient::string")]
-    pub duration: String,
-    /// The source type.
-    #[serde(rename = "type", deserialize_with = "lenient::string")]
-    pub kind: String,
-    /// Source-specific details.
-    pub meta: serde_json::Value,
+    /// The media.
+    #[serde(flatten)]
+    pub media: Media,
     /// Position in seconds (starts at -3, a lead-in).
-    #[serde(deserialize_with = "lenient::number")]
+    #[serde(default, deserialize_with = "lenient::number")]
     pub current_time: f64,
     /// Paused.
+    #[serde(default)]
     pub paused: bool,
 }
 

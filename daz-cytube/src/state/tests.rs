@@ -81,7 +81,7 @@ fn media_leader_poll_and_settings() {
     );
     let now = state.now_playing.as_ref().unwrap();
     assert_eq!(
-        (now.title.as_str(), now.current_time, now.paused),
+        (now.media.title.as_str(), now.current_time, now.paused),
         ("Song", 42.5, false)
     );
     apply(&mut state, r#"["setLeader","ann"]"#);
