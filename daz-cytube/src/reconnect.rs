@@ -161,20 +161,21 @@ impl ReconnectPolicy {
 }
 
 /// Keeps each room's reconnect cycle across restarts of the bot.
+#[daz_core::async_trait]
 pub trait ReconnectStore: Send + Sync + 'static {
     /// The saved state of `room`.
     ///
     /// # Errors
     ///
     /// When the store cannot be read.
-    fn load(&self, room: &str) -> Result<Option<CycleState>>;
+    async fn load(&self, room: &str) -> Result<Option<CycleState>>;
 
     /// Saves the state of `room`.
     ///
     /// # Errors
     ///
     /// When the store cannot be written.
-    fn save(&self, room: &str, state: CycleState) -> Result<()>;
+    async fn save(&self, room: &str, state: CycleState) -> Result<()>;
 }
 
 /// A [`ReconnectStore`] in memory (the default; `daz-sql` keeps one in the
@@ -184,8 +185,9 @@ pub struct MemoryReconnectStore {
     rooms: Mutex<std::collections::HashMap<String, CycleState>>,
 }
 
+#[daz_core::async_trait]
 impl ReconnectStore for MemoryReconnectStore {
-    fn load(&self, room: &str) -> Result<Option<CycleState>> {
+    async fn load(&self, room: &str) -> Result<Option<CycleState>> {
         let rooms = self
             .rooms
             .lock()
@@ -193,7 +195,7 @@ impl ReconnectStore for MemoryReconnectStore {
         Ok(rooms.get(room).copied())
     }
 
-    fn save(&self, room: &str, state: CycleState) -> Result<()> {
+    async fn save(&self, room: &str, state: CycleState) -> Result<()> {
         let mut rooms = self
             .rooms
             .lock()

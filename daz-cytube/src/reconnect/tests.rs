@@ -93,25 +93,15 @@ fn every_kick_reason_in_the_reference_has_a_reaction() {
     assert_eq!(react_to_kick(None), KickReaction::Retry);
 }
 
-#[test]
-fn the_memory_store_keeps_each_room() {
+#[tokio::test]
+async fn the_memory_store_keeps_each_room() {
     let store = MemoryReconnectStore::default();
-    assert_eq!(store.load("lobby").unwrap(), None);
-    store
-        .save(
-            "lobby",
-            CycleState {
-                attempts: 3,
-                cycles: 1,
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        store.load("lobby").unwrap(),
-        Some(CycleState {
-            attempts: 3,
-            cycles: 1
-        })
-    );
-    assert_eq!(store.load("other").unwrap(), None);
+    let saved = CycleState {
+        attempts: 3,
+        cycles: 1,
+    };
+    assert_eq!(store.load("lobby").await.unwrap(), None);
+    store.save("lobby", saved).await.unwrap();
+    assert_eq!(store.load("lobby").await.unwrap(), Some(saved));
+    assert_eq!(store.load("other").await.unwrap(), None);
 }

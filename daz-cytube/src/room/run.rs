@@ -106,7 +106,7 @@ pub(super) async fn run(
     events: mpsc::Sender<RoomEvent>,
 ) {
     let room = config.channel.clone();
-    let mut cycle = match store.load(&room) {
+    let mut cycle = match store.load(&room).await {
         Ok(saved) => saved.unwrap_or_default(),
         Err(e) => {
             tracing::warn!(%room, error = %e, "cannot read the reconnect state; starting afresh");
@@ -132,7 +132,7 @@ pub(super) async fn run(
             Next::Retry => {
                 let (delay, after) = policy.next_delay(cycle, jitter_unit(&mut seed));
                 cycle = after;
-                if let Err(e) = store.save(&room, cycle) {
+                if let Err(e) = store.save(&room, cycle).await {
                     tracing::warn!(%room, error = %e, "cannot save the reconnect state");
                 }
                 delay
@@ -214,7 +214,7 @@ async fn attempt(
         }
     };
     *cycle = CycleState::default();
-    if let Err(e) = store.save(&config.channel, *cycle) {
+    if let Err(e) = store.save(&config.channel, *cycle).await {
         tracing::warn!(room = %config.channel, error = %e, "cannot save the reconnect state");
     }
     let mut state = ChannelState::default();
