@@ -275,4 +275,13 @@ pub enum Error {
         /// The second claimant.
         second: String,
     },
+
+    /// A store (of durable tasks, reconnect state…) failed.
+    #[error("{what}: {source}")]
+    Storage {
+        /// What was being done.
+        what: String,
+        /// The store's error.
+        source: BoxError,
+    },
 }

@@ -128,6 +128,15 @@ pub enum Error {
         capacity: usize,
     },
 
+    /// A store (of reconnect state) failed.
+    #[error("{what}: {source}")]
+    Storage {
+        /// What was being done.
+        what: String,
+        /// The store's error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// An event could not be encoded to JSON.
     #[error("cannot encode the {event} event: {source}")]
     Encode {

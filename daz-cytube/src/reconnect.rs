@@ -134,6 +134,14 @@ pub struct CycleState {
     pub cycles: u32,
 }
 
+impl CycleState {
+    /// `attempts` failed in this cycle, after `cycles` cycles that ran out.
+    #[must_use]
+    pub fn new(attempts: u32, cycles: u32) -> Self {
+        Self { attempts, cycles }
+    }
+}
+
 impl ReconnectPolicy {
     /// The delay before the next attempt after `state.attempts` failures,
     /// and the state after it; `jitter_unit` in 0..1 picks the jitter.

@@ -1,14 +1,40 @@
-//! Storage for daz on sqlx.
+//! Storage for daz on sqlx: PostgreSQL for production, SQLite embedded.
 //!
-//! Not yet implemented: this crate reserves its place in the workspace. It
-//! will hold the PostgreSQL and SQLite `Database`, per-module migrations, the
-//! module state store, and the `sql` and `logger` modules.
-//!
-//! Module tables are named with [`TABLE_PREFIX`]:
+//! A [`Database`] connects from a URL; [`migrate`] applies a module's
+//! versioned, checksummed [`Migration`]s (a module keeps to tables named
+//! `daz_<module>_<table>`); [`StateStore`] keeps a module's keys and JSON
+//! values; [`SqlTaskStore`] keeps the scheduler's durable one-shots.
 //!
 //! ```
-//! assert_eq!(daz_sql::TABLE_PREFIX, "daz_");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> daz_sql::Result<()> {
+//! use daz_sql::{Database, Migration, migrate};
+//!
+//! const ECONOMY: &[Migration] = &[Migration::new(
+//!     1,
+//!     "balances",
+//!     "CREATE TABLE daz_economy_balances (user_name TEXT PRIMARY KEY, coins BIGINT NOT NULL)",
+//! )];
+//!
+//! let db = Database::connect("sqlite::memory:").await?;
+//! assert_eq!(migrate(&db, "economy", ECONOMY).await?, [1]);
+//! assert!(migrate(&db, "economy", ECONOMY).await?.is_empty(), "applied once");
+//! # Ok(()) }
 //! ```
+
+mod database;
+mod error;
+mod migrate;
+mod state;
+mod stores;
+
+pub use database::{Backend, Database, Pool, PoolSettings};
+pub use error::{Error, Result};
+pub use migrate::{Migration, Sql, migrate};
+pub use state::StateStore;
+#[cfg(feature = "cytube")]
+pub use stores::SqlReconnectStore;
+pub use stores::{CORE_MIGRATIONS, SqlTaskStore};
 
 /// Prefix of every table daz creates (`daz_<module>_<table>`).
 pub const TABLE_PREFIX: &str = "daz_";

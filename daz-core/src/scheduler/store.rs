@@ -28,6 +28,28 @@ pub struct DurableTask {
     pub data: serde_json::Value,
 }
 
+impl DurableTask {
+    /// A task `name` of `owner`, stored under `key`, due at `due`.
+    #[must_use]
+    pub fn new(
+        key: &str,
+        owner: &str,
+        name: &str,
+        due: DateTime<Utc>,
+        missed: Missed,
+        data: serde_json::Value,
+    ) -> Self {
+        Self {
+            key: key.to_owned(),
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+            due,
+            missed,
+            data,
+        }
+    }
+}
+
 /// Where durable one-shots are kept. `daz-sql` provides a database one;
 /// [`MemoryTaskStore`] keeps them for the life of the process (and is
 /// shared between bots in tests that simulate a restart).

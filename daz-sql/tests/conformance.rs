@@ -1,0 +1,228 @@
+//! One suite, every backend: migrations, module state, the stores.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+#[path = "support/db.rs"]
+mod support;
+
+use chrono::{TimeZone, Utc};
+use daz_core::{DurableTask, Missed, TaskStore};
+use daz_cytube::reconnect::{CycleState, ReconnectStore};
+use daz_sql::{Backend, Error, Migration, SqlReconnectStore, SqlTaskStore, StateStore, migrate};
+use serde_json::json;
+
+const SHOP: &[Migration] = &[
+    Migration::new(
+        1,
+        "items",
+        "CREATE TABLE daz_shop_items (id BIGINT PRIMARY KEY, name TEXT NOT NULL)",
+    ),
+    Migration::split(
+        2,
+        "orders",
+        "CREATE TABLE daz_shop_orders (id BIGSERIAL PRIMARY KEY, item BIGINT NOT NULL)",
+        "CREATE TABLE daz_shop_orders (id INTEGER PRIMARY KEY AUTOINCREMENT, item BIGINT NOT NULL)",
+    ),
+];
+
+#[tokio::test]
+async fn migrations_apply_fresh_then_incrementally_then_not_again() {
+    for db in support::databases().await {
+        let name = format!("{:?}", db.backend());
+        assert_eq!(
+            migrate(&db, "shop", &SHOP[..1]).await.unwrap(),
+            [1],
+            "{name}"
+        );
+        assert_eq!(migrate(&db, "shop", SHOP).await.unwrap(), [2], "{name}");
+        assert!(
+            migrate(&db, "shop", SHOP).await.unwrap().is_empty(),
+            "{name}"
+        );
+        // The tables exist: insert through them.
+        let daz_sql::Pool::Sqlite(_) = db.pool() else {
+            let daz_sql::Pool::Postgres(p) = db.pool() else {
+                unreachable!()
+            };
+            sqlx::query("INSERT INTO daz_shop_orders (item) VALUES (1)")
+                .execute(p)
+                .await
+                .unwrap();
+            continue;
+        };
+        let daz_sql::Pool::Sqlite(p) = db.pool() else {
+            unreachable!()
+        };
+        sqlx::query("INSERT INTO daz_shop_orders (item) VALUES (1)")
+            .execute(p)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_edited_migration_or_a_gap_fails_naming_module_and_version() {
+    for db in support::databases().await {
+        migrate(&db, "shop", SHOP).await.unwrap();
+        let edited = [
+            SHOP[0],
+            Migration::new(2, "orders", "CREATE TABLE daz_shop_orders (id BIGINT)"),
+        ];
+        let err = migrate(&db, "shop", &edited).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Migration { module, version: 2, .. } if module == "shop"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("changed after it was applied"),
+            "{err}"
+        );
+        let forgotten = &SHOP[..1];
+        let err = migrate(&db, "shop", forgotten).await.unwrap_err();
+        assert!(err.to_string().contains("no longer declares"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_migration_leaves_nothing_behind() {
+    for db in support::databases().await {
+        let broken = [
+            Migration::new(1, "ok", "CREATE TABLE daz_broken_a (x BIGINT)"),
+            Migration::new(2, "bad", "CREATE TABLE daz_broken_b (x NOSUCHTYPE(("),
+        ];
+        let err = migrate(&db, "broken", &broken).await.unwrap_err();
+        assert!(matches!(err, Error::Migration { version: 2, .. }), "{err}");
+        // Migration 1 was rolled back with it: applying a fixed list applies both.
+        let fixed = [
+            broken[0],
+            Migration::new(2, "bad", "CREATE TABLE daz_broken_b (x BIGINT)"),
+        ];
+        assert_eq!(migrate(&db, "broken", &fixed).await.unwrap(), [1, 2]);
+    }
+}
+
+#[tokio::test]
+async fn a_foreign_table_is_refused_before_anything_runs() {
+    for db in support::databases().await {
+        let sneaky = [Migration::new(
+            1,
+            "sneaky",
+            "CREATE TABLE daz_core_state (x INT)",
+        )];
+        let err = migrate(&db, "shop", &sneaky).await.unwrap_err();
+        assert!(err.to_string().contains("daz_shop_<table>"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn module_state_is_kept_per_module() {
+    for db in support::databases().await {
+        db.prepare().await.unwrap();
+        let greeter = StateStore::new(&db, "greeter");
+        let other = StateStore::new(&db, "other");
+        assert_eq!(greeter.get::<u32>("count").await.unwrap(), None);
+        greeter.set("count", &1_u32).await.unwrap();
+        greeter.set("count", &2_u32).await.unwrap();
+        greeter.set("seen:ann", &json!({"at": 5})).await.unwrap();
+        greeter.set("seen:bob", &json!({"at": 6})).await.unwrap();
+        other.set("count", &99_u32).await.unwrap();
+        assert_eq!(greeter.get::<u32>("count").await.unwrap(), Some(2));
+        assert_eq!(other.get::<u32>("count").await.unwrap(), Some(99));
+        assert_eq!(
+            greeter.keys("seen:").await.unwrap(),
+            ["seen:ann", "seen:bob"]
+        );
+        assert!(greeter.delete("seen:ann").await.unwrap());
+        assert!(!greeter.delete("seen:ann").await.unwrap());
+        let err = greeter.get::<u32>("seen:bob").await.unwrap_err();
+        assert!(matches!(err, Error::Value { .. }), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn durable_tasks_survive_in_the_database() {
+    for db in support::databases().await {
+        db.prepare().await.unwrap();
+        let store = SqlTaskStore::new(&db);
+        let due = Utc.with_ymd_and_hms(2027, 1, 2, 3, 4, 5).unwrap();
+        let task = DurableTask::new(
+            "r1",
+            "reminders",
+            "remind ann",
+            due,
+            Missed::RunOnce,
+            json!({"text": "tea"}),
+        );
+        store.save(&task).await.unwrap();
+        let mut later = task.clone();
+        later.data = json!({"text": "coffee"});
+        store.save(&later).await.unwrap();
+        store
+            .save(&DurableTask::new(
+                "x",
+                "other",
+                "x",
+                due,
+                Missed::Skip,
+                json!(null),
+            ))
+            .await
+            .unwrap();
+        let loaded = SqlTaskStore::new(&db).load("reminders").await.unwrap();
+        assert_eq!(loaded, [later]);
+        store.remove("reminders", "r1").await.unwrap();
+        assert!(store.load("reminders").await.unwrap().is_empty());
+        assert_eq!(store.load("other").await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn reconnect_cycles_survive_in_the_database() {
+    for db in support::databases().await {
+        db.prepare().await.unwrap();
+        let store = SqlReconnectStore::new(&db);
+        assert_eq!(store.load("lobby").await.unwrap(), None);
+        store.save("lobby", CycleState::new(3, 1)).await.unwrap();
+        store.save("lobby", CycleState::new(4, 1)).await.unwrap();
+        assert_eq!(
+            store.load("lobby").await.unwrap(),
+            Some(CycleState::new(4, 1))
+        );
+    }
+}
+
+#[tokio::test]
+async fn connect_errors_name_the_cause_and_hide_the_password() {
+    let err = daz_sql::Database::connect("mysql://root:hunter2@localhost/x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Url { .. }) && !err.to_string().contains("hunter2"),
+        "{err}"
+    );
+    let mut quick = daz_sql::PoolSettings::default();
+    quick.acquire_timeout = std::time::Duration::from_secs(1);
+    let err = daz_sql::Database::connect_with("postgres://bob:hunter2@127.0.0.1:1/x", &quick)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err}");
+    assert!(
+        err.to_string().contains("bob:***@") && !err.to_string().contains("hunter2"),
+        "{err}"
+    );
+    let err = daz_sql::Database::connect("sqlite:///proc/no/such/dir/x.db")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connect { .. }), "{err}");
+    if let Ok(url) = std::env::var("DAZ_TEST_POSTGRES_URL") {
+        let wrong = url.replacen("postgres://postgres", "postgres://nosuchuser", 1);
+        if wrong != url {
+            let err = daz_sql::Database::connect_with(&wrong, &quick)
+                .await
+                .unwrap_err();
+            assert!(matches!(err, Error::Connect { .. }), "{err}");
+        }
+    }
+    let db = daz_sql::Database::connect("sqlite::memory:").await.unwrap();
+    assert_eq!(db.backend(), Backend::Sqlite);
+}
