@@ -24,13 +24,16 @@
 
 mod database;
 mod error;
+mod guard;
 mod migrate;
+mod sql_module;
 mod state;
 mod stores;
 
 pub use database::{Backend, Database, Pool, PoolSettings};
 pub use error::{Error, Result};
 pub use migrate::{Migration, Sql, migrate};
+pub use sql_module::{EXEC, QUERY, SqlDone, SqlModule, SqlRequest, SqlRows, SqlSettings};
 pub use state::StateStore;
 #[cfg(feature = "cytube")]
 pub use stores::SqlReconnectStore;

@@ -1,7 +1,7 @@
 //! Per-module migrations: versioned, named, checksummed, recorded in one
 //! table (`daz_schema_migrations`) and applied in a transaction.
 
-mod names;
+pub(crate) mod names;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

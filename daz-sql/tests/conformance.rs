@@ -226,3 +226,117 @@ async fn connect_errors_name_the_cause_and_hide_the_password() {
     let db = daz_sql::Database::connect("sqlite::memory:").await.unwrap();
     assert_eq!(db.backend(), Backend::Sqlite);
 }
+
+mod bus {
+    use std::time::Duration;
+
+    use daz_core::{Bot, Event, EventBus};
+    use daz_sql::{EXEC, QUERY, SqlDone, SqlModule, SqlRequest, SqlRows, migrate};
+    use serde_json::{Value, json};
+
+    use super::SHOP;
+
+    async fn ask(
+        bus: &EventBus,
+        topic: daz_core::Topic,
+        from: &str,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> Result<Event, String> {
+        let event = Event::builder(topic)
+            .source(from)
+            .payload(SqlRequest::new(sql, params));
+        bus.request("sql", event, Duration::from_secs(5))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    #[tokio::test]
+    async fn modules_query_and_change_their_own_tables_over_the_bus() {
+        for db in super::support::databases().await {
+            migrate(&db, "shop", SHOP).await.unwrap();
+            let bus = EventBus::new();
+            let bot = Bot::builder()
+                .bus(bus.clone())
+                .module(SqlModule::new(&db))
+                .build()
+                .unwrap();
+            let handle = bot.handle();
+            let running = tokio::spawn(bot.run_until(std::future::pending()));
+            handle.modules().await.unwrap();
+            let insert = "INSERT INTO daz_shop_items (id, name) VALUES ($1, $2)";
+            for (id, name) in [(1, "tea"), (2, "it's \"quoted\"; DROP TABLE x")] {
+                let done = ask(&bus, EXEC, "shop", insert, vec![json!(id), json!(name)])
+                    .await
+                    .unwrap();
+                assert_eq!(done.payload::<SqlDone>().unwrap().rows_affected, 1);
+            }
+            let rows = ask(
+                &bus,
+                QUERY,
+                "shop",
+                "SELECT id, name FROM daz_shop_items WHERE id >= $1 ORDER BY id",
+                vec![json!(1)],
+            )
+            .await
+            .unwrap();
+            let rows = rows.payload::<SqlRows>().unwrap();
+            assert_eq!(rows.columns, ["id", "name"]);
+            assert_eq!(
+                rows.rows,
+                [
+                    vec![json!(1), json!("tea")],
+                    vec![json!(2), json!("it's \"quoted\"; DROP TABLE x")]
+                ]
+            );
+
+            for (from, topic, sql) in [
+                ("other", QUERY, "SELECT * FROM daz_shop_items"),
+                ("shop", QUERY, "SELECT * FROM daz_core_state"),
+                (
+                    "shop",
+                    QUERY,
+                    "SELECT * FROM daz_shop_items WHERE name = 'tea'",
+                ),
+                (
+                    "shop",
+                    EXEC,
+                    "DELETE FROM daz_shop_items; DELETE FROM daz_shop_orders",
+                ),
+                ("shop", EXEC, "DROP TABLE daz_shop_items"),
+                ("shop", QUERY, "DELETE FROM daz_shop_items"),
+                ("shop", EXEC, "SELECT 1"),
+                ("shop", QUERY, "SELECT * FROM sqlite_master"),
+                ("shop", QUERY, "SELECT * FROM pg_catalog.pg_tables"),
+            ] {
+                let err = ask(&bus, topic.clone(), from, sql, vec![])
+                    .await
+                    .unwrap_err();
+                assert!(err.contains("refused"), "{sql}: {err}");
+            }
+            // Nothing was changed by the refused requests.
+            let count = ask(
+                &bus,
+                QUERY,
+                "shop",
+                "SELECT COUNT(*) AS n FROM daz_shop_items",
+                vec![],
+            )
+            .await
+            .unwrap();
+            assert_eq!(count.payload::<SqlRows>().unwrap().rows, [vec![json!(2)]]);
+            let err = ask(
+                &bus,
+                QUERY,
+                "shop",
+                "SELECT nope FROM daz_shop_items",
+                vec![],
+            )
+            .await
+            .unwrap_err();
+            assert!(err.contains("the statement failed"), "{err}");
+            handle.stop();
+            running.await.unwrap().unwrap();
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 /// The words of `sql`, lower-cased, with comments and string literals left
 /// out; quoted identifiers keep their text.
-fn words(sql: &str) -> Vec<String> {
+pub(crate) fn words(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = sql.chars().peekable();
     let mut word = String::new();
