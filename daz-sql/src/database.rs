@@ -42,6 +42,7 @@ impl Default for PoolSettings {
 
 /// A connection pool.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Pool {
     /// PostgreSQL.
     Postgres(PgPool),

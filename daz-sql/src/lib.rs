@@ -25,6 +25,7 @@
 mod database;
 mod error;
 mod guard;
+mod logger;
 mod migrate;
 mod sql_module;
 mod state;
@@ -32,6 +33,7 @@ mod stores;
 
 pub use database::{Backend, Database, Pool, PoolSettings};
 pub use error::{Error, Result};
+pub use logger::{Logger, LoggerSettings, LoggerStats, LoggerStatsHandle};
 pub use migrate::{Migration, Sql, migrate};
 pub use sql_module::{EXEC, QUERY, SqlDone, SqlModule, SqlRequest, SqlRows, SqlSettings};
 pub use state::StateStore;

@@ -152,32 +152,42 @@ fn check_declared(module: &str, migrations: &[Migration]) -> Result<()> {
 /// migration whose SQL changed (checksum) or that is no longer declared, a
 /// gap in what was applied, or a statement that fails (nothing of this run
 /// is kept).
-pub async fn migrate(db: &Database, module: &str, migrations: &[Migration]) -> Result<Vec<i64>> {
+pub fn migrate<'a>(
+    db: &'a Database,
+    module: &'a str,
+    migrations: &'a [Migration],
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<i64>>> + Send + 'a>> {
+    // Boxed here, where the lifetimes are concrete, so callers in `Send`
+    // contexts (module hooks) compile.
+    Box::pin(run_migrations(db, module, migrations))
+}
+
+async fn run_migrations(db: &Database, module: &str, migrations: &[Migration]) -> Result<Vec<i64>> {
     check_declared(module, migrations)?;
     // The same steps on either pool; only the types differ.
     macro_rules! run {
         ($pool:expr, $backend:expr, $lock:expr) => {{
             let mut tx = $pool.begin().await.map_err(query("starting the migrations"))?;
             if let Some(lock) = $lock {
-                sqlx::query(lock).execute(&mut *tx).await.map_err(query("locking the migrations"))?;
+                sqlx::query(lock).execute(tx.as_mut()).await.map_err(query("locking the migrations"))?;
             }
-            sqlx::raw_sql(TRACKING).execute(&mut *tx).await.map_err(query("creating daz_schema_migrations"))?;
+            sqlx::Executor::execute(tx.as_mut(), TRACKING).await.map_err(query("creating daz_schema_migrations"))?;
             let rows = sqlx::query("SELECT version, checksum FROM daz_schema_migrations WHERE module = $1 ORDER BY version")
                 .bind(module)
-                .fetch_all(&mut *tx)
+                .fetch_all(tx.as_mut())
                 .await
                 .map_err(query("reading daz_schema_migrations"))?;
             let applied: Vec<(i64, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
             let pending = pending(module, migrations, &applied)?;
             for m in &pending {
-                sqlx::raw_sql(m.sql_for($backend)).execute(&mut *tx).await.map_err(|e| failed(module, m, &e))?;
+                sqlx::Executor::execute(tx.as_mut(), m.sql_for($backend)).await.map_err(|e| failed(module, m, &e))?;
                 sqlx::query("INSERT INTO daz_schema_migrations (module, version, name, checksum, applied_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(module)
                     .bind(m.version)
                     .bind(m.name)
                     .bind(m.checksum())
                     .bind(now_ms())
-                    .execute(&mut *tx)
+                    .execute(tx.as_mut())
                     .await
                     .map_err(query("recording a migration"))?;
             }

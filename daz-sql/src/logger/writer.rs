@@ -1,0 +1,191 @@
+//! The logger's buffer and writer task. Rows wait in one bounded buffer;
+//! the writer takes them in batches (at `batch_size` rows or after
+//! `flush_every`, whichever first). While the database is down the rows
+//! stay, new rows beyond the bound are dropped and counted, and the writer
+//! retries with backoff. A stop flushes everything.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::time::Instant;
+
+use super::rows::Row;
+use super::tables::{Batch, write};
+use crate::database::Database;
+
+/// How the writer batches and buffers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tuning {
+    pub(crate) batch_size: usize,
+    pub(crate) flush_every: Duration,
+    pub(crate) buffer: usize,
+    pub(crate) max_backoff: Duration,
+}
+
+/// What the module and the writer share.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    rows: Mutex<VecDeque<Row>>,
+    /// When the oldest waiting row arrived.
+    oldest: Mutex<Option<Instant>>,
+    wake: Notify,
+    tuning: Tuning,
+    pub(crate) written: AtomicU64,
+    pub(crate) dropped: AtomicU64,
+    pub(crate) failures: AtomicU64,
+    pub(crate) batches: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    pub(crate) fn new(tuning: Tuning) -> Self {
+        Self {
+            rows: Mutex::new(VecDeque::new()),
+            oldest: Mutex::new(None),
+            wake: Notify::new(),
+            tuning,
+            written: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+            batches: AtomicU64::new(0),
+        }
+    }
+
+    /// Adds a row; beyond the buffer's bound it is dropped and counted.
+    pub(crate) fn push(&self, row: Row) {
+        let len = {
+            let mut rows = lock(&self.rows);
+            if rows.len() >= self.tuning.buffer {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            rows.push_back(row);
+            rows.len()
+        };
+        if len == 1 {
+            *lock(&self.oldest) = Some(Instant::now());
+            self.wake.notify_one();
+        } else if len >= self.tuning.batch_size {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Rows waiting.
+    pub(crate) fn buffered(&self) -> usize {
+        lock(&self.rows).len()
+    }
+}
+
+/// Asks the writer to write everything before `deadline`.
+#[derive(Debug)]
+pub(crate) struct Flush(pub(crate) Instant, pub(crate) oneshot::Sender<()>);
+
+struct Writer {
+    db: Database,
+    shared: Arc<Shared>,
+    retry_at: Option<Instant>,
+    backoff: Duration,
+}
+
+impl Writer {
+    /// Writes batches while rows wait (only full ones unless `all`);
+    /// `false` at the first failure.
+    async fn flush(&mut self, all: bool) -> bool {
+        loop {
+            let batch: Vec<Row> = {
+                let rows = lock(&self.shared.rows);
+                if !all && rows.len() < self.shared.tuning.batch_size {
+                    return true;
+                }
+                rows.iter()
+                    .take(self.shared.tuning.batch_size)
+                    .cloned()
+                    .collect()
+            };
+            if batch.is_empty() {
+                *lock(&self.shared.oldest) = None;
+                return true;
+            }
+            let n = batch.len();
+            match write(&self.db, &Batch::from_rows(batch)).await {
+                Ok(()) => {
+                    let left = {
+                        let mut rows = lock(&self.shared.rows);
+                        rows.drain(..n);
+                        rows.len()
+                    };
+                    *lock(&self.shared.oldest) = (left > 0).then(Instant::now);
+                    let s = &self.shared;
+                    s.written
+                        .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+                    s.batches.fetch_add(1, Ordering::Relaxed);
+                    self.retry_at = None;
+                    self.backoff = Duration::ZERO;
+                }
+                Err(e) => {
+                    self.shared.failures.fetch_add(1, Ordering::Relaxed);
+                    self.backoff = (self.backoff * 2)
+                        .clamp(Duration::from_millis(100), self.shared.tuning.max_backoff);
+                    self.retry_at = Some(Instant::now() + self.backoff);
+                    tracing::warn!(error = %e, waiting = self.shared.buffered(), retry_in = ?self.backoff, "cannot write the log; keeping the rows");
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// When to try next without being woken: the retry time after a
+    /// failure, else when the oldest row has waited `flush_every`.
+    fn next_attempt(&self) -> Option<Instant> {
+        if let Some(retry) = self.retry_at {
+            return Some(retry);
+        }
+        let oldest = *lock(&self.shared.oldest);
+        oldest.map(|t| t + self.shared.tuning.flush_every)
+    }
+
+    fn full_batch(&self) -> bool {
+        self.shared.buffered() >= self.shared.tuning.batch_size
+    }
+}
+
+/// Runs the writer until `flushes` is closed (then writes what is left).
+pub(crate) async fn run(db: Database, shared: Arc<Shared>, mut flushes: mpsc::Receiver<Flush>) {
+    let mut w = Writer {
+        db,
+        shared,
+        retry_at: None,
+        backoff: Duration::ZERO,
+    };
+    loop {
+        let next = w.next_attempt();
+        tokio::select! {
+            flush = flushes.recv() => match flush {
+                None => {
+                    w.flush(true).await;
+                    return;
+                }
+                Some(Flush(deadline, done)) => {
+                    while !w.flush(true).await && Instant::now() < deadline {
+                        tokio::time::sleep_until(w.retry_at.unwrap_or(deadline).min(deadline)).await;
+                    }
+                    let _ = done.send(());
+                }
+            },
+            () = w.shared.wake.notified() => {
+                if w.retry_at.is_none() && w.full_batch() {
+                    w.flush(false).await;
+                }
+            }
+            () = async { if let Some(at) = next { tokio::time::sleep_until(at).await } }, if next.is_some() => {
+                w.flush(true).await;
+            }
+        }
+    }
+}

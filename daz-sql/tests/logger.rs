@@ -1,0 +1,281 @@
+//! The logger on every backend: N events in, N rows out; batching by size
+//! and time; the generic event log; an outage with exact counts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+#[path = "support/proxy.rs"]
+mod proxy;
+#[path = "support/db.rs"]
+mod support;
+
+use std::time::Duration;
+
+use daz_core::chat::{ChatMessage, MediaChanged, Rank, UserJoined, UserLeft};
+use daz_core::{Bot, BotHandle, Config, Event, EventBus, EventPayload, Format, ShutdownReport};
+use daz_sql::{Database, Logger, LoggerStatsHandle, Pool};
+
+async fn count(db: &Database, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    match db.pool() {
+        Pool::Postgres(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
+        Pool::Sqlite(p) => sqlx::query_scalar(&sql).fetch_one(p).await.unwrap(),
+        _ => unreachable!(),
+    }
+}
+
+struct Running {
+    bus: EventBus,
+    handle: BotHandle,
+    stats: LoggerStatsHandle,
+    task: tokio::task::JoinHandle<daz_core::Result<ShutdownReport>>,
+}
+
+async fn start(db: &Database, settings: &str) -> Running {
+    let config = Config::parse(&format!("[logger]\n{settings}"), Format::Toml).unwrap();
+    let bus = EventBus::new();
+    let logger = Logger::new(db);
+    let stats = logger.stats_handle();
+    let bot = Bot::builder()
+        .bus(bus.clone())
+        .config(config)
+        .module(logger)
+        .build()
+        .unwrap();
+    let handle = bot.handle();
+    let task = tokio::spawn(bot.run_until(std::future::pending()));
+    for _ in 0..500 {
+        let list = handle.modules().await.unwrap();
+        if list
+            .get("logger")
+            .is_some_and(|m| m.state == daz_core::ModuleState::Running)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Running {
+        bus,
+        handle,
+        stats,
+        task,
+    }
+}
+
+impl Running {
+    /// Publishes `n` chat lines, yielding now and then as a real source
+    /// does (a bounded mailbox is not meant to hold a whole burst).
+    async fn chat(&self, n: usize) {
+        for i in 0..n {
+            let m = ChatMessage::new(
+                "lobby",
+                &format!("user{}", i % 7),
+                Rank::REGISTERED,
+                &format!("line {i}"),
+            );
+            self.bus
+                .publish(Event::builder(ChatMessage::TOPIC).payload(m));
+            if i % 200 == 199 {
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+
+    async fn stop(self) -> ShutdownReport {
+        self.handle.stop();
+        self.task.await.unwrap().unwrap()
+    }
+
+    async fn written(&self, rows: u64) {
+        for _ in 0..500 {
+            if self.stats.get().written >= rows {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("only {:?} after waiting for {rows} rows", self.stats.get());
+    }
+}
+
+#[tokio::test]
+async fn every_event_in_is_a_row_out_after_a_graceful_stop() {
+    for db in support::databases().await {
+        let bot = start(&db, "flush_every = \"1h\"\nbatch_size = 1000").await;
+        bot.chat(2345).await;
+        let mut backlog = ChatMessage::new("lobby", "old", Rank::GUEST, "history");
+        backlog.backlog = true;
+        bot.bus
+            .publish(Event::builder(ChatMessage::TOPIC).payload(backlog));
+        let mut pm = ChatMessage::new("lobby", "ann", Rank::GUEST, "psst").private();
+        pm.html = Some("psst".into());
+        bot.bus.publish(Event::builder(pm.topic()).payload(pm));
+        bot.bus
+            .publish(Event::builder(UserJoined::TOPIC).payload(UserJoined::new(
+                "lobby",
+                "ann",
+                Rank::REGISTERED,
+            )));
+        bot.bus
+            .publish(Event::builder(UserLeft::TOPIC).payload(UserLeft::new("lobby", "ann")));
+        bot.bus.publish(
+            Event::builder(MediaChanged::TOPIC).payload(MediaChanged::new(
+                "lobby",
+                "Song",
+                Duration::from_secs(200),
+            )),
+        );
+        let stats = bot.stats.clone();
+        let report = bot.stop().await;
+        assert!(report.abandoned.is_empty());
+        assert_eq!(count(&db, "daz_chat_log").await, 2346, "{:?}", db.backend());
+        assert_eq!(count(&db, "daz_user_activity").await, 2);
+        assert_eq!(count(&db, "daz_media_history").await, 1);
+        let s = stats.get();
+        assert_eq!((s.written, s.dropped, s.buffered), (2349, 0, 0));
+    }
+}
+
+#[tokio::test]
+async fn rows_are_written_at_the_batch_size_or_after_the_interval() {
+    for db in support::databases().await {
+        let bot = start(&db, "flush_every = \"1h\"\nbatch_size = 100").await;
+        bot.chat(250).await;
+        bot.written(200).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            bot.stats.get().written,
+            200,
+            "the last 50 wait for the interval"
+        );
+        assert_eq!(count(&db, "daz_chat_log").await, 200);
+        bot.stop().await;
+        assert_eq!(count(&db, "daz_chat_log").await, 250);
+
+        let bot = start(&db, "flush_every = \"100ms\"\nbatch_size = 1000").await;
+        bot.chat(10).await;
+        bot.written(10).await;
+        bot.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn chosen_events_go_to_the_generic_log_as_json() {
+    #[derive(serde::Serialize, serde::Deserialize, daz_core::Event)]
+    #[event(topic = "demo.transfer")]
+    struct Transfer {
+        from: String,
+        amount: u64,
+    }
+    for db in support::databases().await {
+        let bot = start(&db, "events = [\"demo.>\"]\nchat = false").await;
+        let event = Event::builder(Transfer::TOPIC)
+            .source("bank")
+            .room("lobby")
+            .tag("kind", "test")
+            .payload(Transfer {
+                from: "ann".into(),
+                amount: 5,
+            });
+        bot.bus.publish(event);
+        bot.chat(3).await;
+        bot.stop().await;
+        let sql = "SELECT topic, source, room, tags, payload FROM daz_sql_event_log";
+        let row: (String, Option<String>, Option<String>, String, String) = match db.pool() {
+            Pool::Postgres(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
+            Pool::Sqlite(p) => sqlx::query_as(sql).fetch_one(p).await.unwrap(),
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            (row.0.as_str(), row.1.as_deref(), row.2.as_deref()),
+            ("demo.transfer", Some("bank"), Some("lobby"))
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&row.3).unwrap(),
+            serde_json::json!({"kind": "test"})
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&row.4).unwrap(),
+            serde_json::json!({"from": "ann", "amount": 5})
+        );
+        assert_eq!(
+            count(&db, "daz_chat_log").await,
+            0,
+            "chat logging was turned off"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_outage_keeps_rows_up_to_the_buffer_and_counts_the_rest() {
+    let Ok(url) = std::env::var("DAZ_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must set DAZ_TEST_POSTGRES_URL"
+        );
+        return;
+    };
+    // The database, reached through a proxy the test can cut.
+    let direct = support::databases().await.pop().unwrap();
+    let daz_sql::Pool::Postgres(pool) = direct.pool() else {
+        unreachable!()
+    };
+    let schema: String = sqlx::query_scalar("SELECT current_schema()::TEXT")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let host = url
+        .split('@')
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let proxy = proxy::Proxy::start(&host).await;
+    let through = url.replacen(&host, &format!("127.0.0.1:{}", proxy.port), 1);
+    let sep = if through.contains('?') { '&' } else { '?' };
+    let mut quick = daz_sql::PoolSettings::default();
+    quick.acquire_timeout = Duration::from_millis(300);
+    let db = Database::connect_with(
+        &format!("{through}{sep}options=-csearch_path%3D{schema}"),
+        &quick,
+    )
+    .await
+    .unwrap();
+
+    let bot = start(
+        &db,
+        "flush_every = \"50ms\"\nbatch_size = 1000\nbuffer = 100\nretry_max = \"200ms\"",
+    )
+    .await;
+    bot.chat(10).await;
+    bot.written(10).await;
+    proxy.cut();
+    bot.chat(150).await;
+    // While the database is away: 100 rows are kept, the 50 beyond dropped.
+    for _ in 0..500 {
+        let s = bot.stats.get();
+        if s.dropped == 50 && s.failures > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let during = bot.stats.get();
+    assert_eq!(
+        (during.written, during.dropped, during.buffered),
+        (10, 50, 100),
+        "{during:?}"
+    );
+    proxy.restore().await;
+    bot.written(110).await;
+    bot.stop().await;
+    assert_eq!(count(&direct, "daz_chat_log").await, 110);
+    let lines: Vec<String> = sqlx::query_scalar("SELECT text FROM daz_chat_log ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (lines[10].as_str(), lines[109].as_str()),
+        ("line 0", "line 99"),
+        "the first rows were kept"
+    );
+}
