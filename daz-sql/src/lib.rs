@@ -33,7 +33,7 @@ mod stores;
 
 pub use database::{Backend, Database, Pool, PoolSettings};
 pub use error::{Error, Result};
-pub use logger::{Logger, LoggerSettings, LoggerStats, LoggerStatsHandle};
+pub use logger::{Logger, LoggerSettings, LoggerStats, LoggerStatsHandle, Rule};
 pub use migrate::{Migration, Sql, migrate};
 pub use sql_module::{EXEC, QUERY, SqlDone, SqlModule, SqlRequest, SqlRows, SqlSettings};
 pub use state::StateStore;

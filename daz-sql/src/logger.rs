@@ -5,6 +5,7 @@
 //! and correlation id).
 
 mod rows;
+mod rules;
 mod tables;
 mod writer;
 
@@ -18,6 +19,8 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::database::Database;
+use rules::CompiledRule;
+pub use rules::Rule;
 use writer::{Flush, Shared, Tuning};
 
 /// The `[logger]` section.
@@ -33,6 +36,16 @@ use writer::{Flush, Shared, Tuning};
 /// buffer = 100000                # rows kept while the database is down
 /// stop_timeout = "10s"           # time to flush on stop
 /// retry_max = "30s"              # longest wait between retries while the database is down
+/// prune_every = "1h"
+///
+/// [logger.retention]             # days to keep; unlisted tables keep everything
+/// daz_chat_log = 90
+/// daz_sql_event_log = 30
+///
+/// [[logger.rules]]               # events into a table of your own
+/// pattern = "economy.transfer"
+/// table = "daz_economy_transfers"
+/// columns = { at_ms = "@time", from_user = "from", amount = "amount" }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -61,6 +74,16 @@ pub struct LoggerSettings {
     /// (default 30 s; the wait doubles from 100 ms).
     #[serde(with = "daz_core::duration_serde")]
     pub retry_max: Duration,
+    /// Events written to tables of your own.
+    pub rules: Vec<Rule>,
+    /// Days of rows to keep, by built-in table (`daz_chat_log`,
+    /// `daz_user_activity`, `daz_media_history`, `daz_sql_event_log`);
+    /// older rows are deleted every `prune_every`. Tables not listed keep
+    /// everything.
+    pub retention: std::collections::BTreeMap<String, u32>,
+    /// How often old rows are pruned (default 1 h).
+    #[serde(with = "daz_core::duration_serde")]
+    pub prune_every: Duration,
 }
 
 impl Default for LoggerSettings {
@@ -75,6 +98,9 @@ impl Default for LoggerSettings {
             buffer: 100_000,
             stop_timeout: Duration::from_secs(10),
             retry_max: Duration::from_secs(30),
+            rules: Vec::new(),
+            retention: std::collections::BTreeMap::new(),
+            prune_every: Duration::from_secs(3600),
         }
     }
 }
@@ -95,6 +121,9 @@ pub struct LoggerStats {
     pub batches: u64,
 }
 
+/// The name of the pruning task.
+const PRUNE: &str = "prune";
+
 /// The `logger` module.
 #[derive(daz_core::Module)]
 #[module(name = "logger", config = LoggerSettings, description = "Writes chat, users, media and chosen events to the database in batches")]
@@ -105,6 +134,8 @@ pub struct Logger {
     stats: Arc<std::sync::OnceLock<Arc<Shared>>>,
     flushes: Option<mpsc::Sender<Flush>>,
     patterns: Vec<Pattern>,
+    rules: Vec<CompiledRule>,
+    retention: Vec<(String, u32)>,
     typed: bool,
     stop_timeout: Duration,
 }
@@ -127,6 +158,8 @@ impl Logger {
             stats: Arc::default(),
             flushes: None,
             patterns: Vec::new(),
+            rules: Vec::new(),
+            retention: Vec::new(),
             typed: false,
             stop_timeout: Duration::from_secs(10),
         }
@@ -202,6 +235,35 @@ impl Module for Logger {
         for pattern in &self.patterns {
             ctx.subscribe(pattern.clone())?;
         }
+        self.rules = settings
+            .rules
+            .iter()
+            .map(CompiledRule::compile)
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| format!("logger.rules: {e}"))?;
+        for rule in &settings.rules {
+            ctx.subscribe(Pattern::new(rule.pattern.as_str())?)?;
+        }
+        self.retention = settings
+            .retention
+            .iter()
+            .map(|(t, d)| (t.clone(), *d))
+            .collect();
+        if let Some((table, _)) = self
+            .retention
+            .iter()
+            .find(|(t, _)| !tables::PRUNABLE.contains(&t.as_str()))
+        {
+            return Err(format!(
+                "logger.retention: {table:?} is not a table the logger prunes; use one of {}",
+                tables::PRUNABLE.join(", ")
+            )
+            .into());
+        }
+        if !self.retention.is_empty() {
+            let every = daz_core::schedule::Schedule::every(settings.prune_every)?;
+            ctx.schedule(PRUNE, every, daz_core::TaskOptions::new())?;
+        }
         let tuning = Tuning {
             batch_size: settings.batch_size,
             flush_every: settings.flush_every,
@@ -219,6 +281,20 @@ impl Module for Logger {
     }
 
     async fn handle(&mut self, _ctx: &mut Context, event: Event) -> ModuleResult {
+        if let Ok(tick) = event.payload::<daz_core::Tick>()
+            && &*tick.name == PRUNE
+        {
+            for (table, days) in &self.retention {
+                let removed = tables::prune(&self.db, table, *days).await?;
+                tracing::info!(%table, removed, days, "pruned old log rows");
+            }
+            return Ok(());
+        }
+        for rule in &self.rules {
+            if let Some(row) = rule.row(&event) {
+                self.push(row);
+            }
+        }
         if self.patterns.iter().any(|p| p.matches(event.topic())) {
             self.push(rows::event_row(&event));
         }

@@ -279,3 +279,134 @@ async fn an_outage_keeps_rows_up_to_the_buffer_and_counts_the_rest() {
         "the first rows were kept"
     );
 }
+
+#[tokio::test]
+async fn rules_write_events_into_tables_of_your_own() {
+    #[derive(serde::Serialize, serde::Deserialize, daz_core::Event)]
+    #[event(topic = "economy.transfer")]
+    struct Transfer {
+        from: String,
+        to: String,
+        amount: i64,
+        note: Option<String>,
+    }
+    const TABLE: &[daz_sql::Migration] = &[daz_sql::Migration::new(
+        1,
+        "transfers",
+        "CREATE TABLE daz_economy_transfers (at_ms BIGINT, from_user TEXT, to_user TEXT, amount BIGINT, note TEXT, room TEXT)",
+    )];
+    for db in support::databases().await {
+        daz_sql::migrate(&db, "economy", TABLE).await.unwrap();
+        let bot = start(
+            &db,
+            "chat = false\n[[logger.rules]]\npattern = \"economy.*\"\ntable = \"daz_economy_transfers\"\n\
+             columns = { at_ms = \"@time\", from_user = \"from\", to_user = \"to\", amount = \"amount\", note = \"note\", room = \"@room\" }",
+        )
+        .await;
+        for (i, note) in [Some("thanks"), None].into_iter().enumerate() {
+            let transfer = Transfer {
+                from: "ann".into(),
+                to: "bob".into(),
+                amount: 10 + i64::try_from(i).unwrap(),
+                note: note.map(Into::into),
+            };
+            bot.bus.publish(
+                Event::builder(Transfer::TOPIC)
+                    .room("lobby")
+                    .payload(transfer),
+            );
+        }
+        bot.stop().await;
+        let sql = "SELECT from_user, to_user, amount, note, room FROM daz_economy_transfers ORDER BY amount";
+        let rows: Vec<(String, String, i64, Option<String>, String)> = match db.pool() {
+            Pool::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+            Pool::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            rows,
+            [
+                (
+                    "ann".into(),
+                    "bob".into(),
+                    10,
+                    Some("thanks".into()),
+                    "lobby".into()
+                ),
+                ("ann".into(), "bob".into(), 11, None, "lobby".into())
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_rules_and_retention_fail_the_start_naming_the_problem() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    for (settings, needle) in [
+        (
+            "[[logger.rules]]\npattern = \"a.b\"\ntable = \"users; DROP TABLE x\"\ncolumns = { a = \"b\" }",
+            "daz_<module>_<table>",
+        ),
+        (
+            "[[logger.rules]]\npattern = \"a.b\"\ntable = \"daz_x_t\"\ncolumns = { \"a b\" = \"b\" }",
+            "column",
+        ),
+        (
+            "[[logger.rules]]\npattern = \"a..b\"\ntable = \"daz_x_t\"\ncolumns = { a = \"b\" }",
+            "a..b",
+        ),
+        (
+            "[logger.retention]\ndaz_other = 5",
+            "not a table the logger prunes",
+        ),
+    ] {
+        let config = Config::parse(&format!("[logger]\n{settings}"), Format::Toml).unwrap();
+        let bot = Bot::builder()
+            .config(config)
+            .module(Logger::new(&db))
+            .build()
+            .unwrap();
+        let handle = bot.handle();
+        let running = tokio::spawn(bot.run_until(std::future::pending()));
+        let mut reason = String::new();
+        for _ in 0..300 {
+            let list = handle.modules().await.unwrap();
+            let status = list.get("logger").unwrap();
+            if let Some(r) = &status.reason {
+                reason.clone_from(r);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(reason.contains(needle), "{settings}: {reason}");
+        handle.stop();
+        running.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn retention_prunes_rows_older_than_the_days_kept() {
+    for db in support::databases().await {
+        let bot = start(
+            &db,
+            "prune_every = \"100ms\"\n[logger.retention]\ndaz_chat_log = 7",
+        )
+        .await;
+        let old = std::time::SystemTime::now() - Duration::from_secs(8 * 86_400);
+        let recent = std::time::SystemTime::now() - Duration::from_secs(6 * 86_400);
+        for (when, text) in [(old, "old"), (recent, "recent")] {
+            let m = ChatMessage::new("lobby", "ann", Rank::GUEST, text);
+            bot.bus
+                .publish(Event::builder_at(ChatMessage::TOPIC, when).payload(m));
+        }
+        bot.written(2).await;
+        for _ in 0..300 {
+            if count(&db, "daz_chat_log").await == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(count(&db, "daz_chat_log").await, 1);
+        bot.stop().await;
+    }
+}

@@ -46,6 +46,14 @@ pub(crate) struct EventRow {
     pub(crate) payload: String,
 }
 
+/// A row of a configured rule's table.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CustomRow {
+    pub(crate) table: std::sync::Arc<str>,
+    pub(crate) columns: std::sync::Arc<[String]>,
+    pub(crate) values: Vec<serde_json::Value>,
+}
+
 /// One row for one table.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Row {
@@ -53,9 +61,10 @@ pub(crate) enum Row {
     User(UserRow),
     Media(MediaRow),
     Event(EventRow),
+    Custom(CustomRow),
 }
 
-fn at_ms(event: &Event) -> i64 {
+pub(crate) fn at_ms(event: &Event) -> i64 {
     event
         .timestamp()
         .duration_since(std::time::UNIX_EPOCH)

@@ -4,7 +4,7 @@
 
 use sqlx::{Postgres, QueryBuilder, Sqlite};
 
-use super::rows::{ChatRow, EventRow, MediaRow, Row, UserRow};
+use super::rows::{ChatRow, CustomRow, EventRow, MediaRow, Row, UserRow};
 use crate::database::{Database, Pool};
 use crate::error::{Result, query};
 use crate::migrate::{Migration, migrate};
@@ -56,6 +56,36 @@ pub(crate) async fn prepare(db: &Database) -> Result<()> {
     Ok(())
 }
 
+/// The tables retention may prune (each has `at_ms`).
+pub(crate) const PRUNABLE: [&str; 4] = [
+    "daz_chat_log",
+    "daz_user_activity",
+    "daz_media_history",
+    "daz_sql_event_log",
+];
+
+/// Deletes rows of `table` older than `days`; returns how many.
+pub(crate) async fn prune(db: &Database, table: &str, days: u32) -> Result<u64> {
+    let Some(table) = PRUNABLE.iter().find(|t| **t == table) else {
+        return Ok(0);
+    };
+    let cutoff = chrono::Utc::now().timestamp_millis() - i64::from(days) * 86_400_000;
+    let sql = format!("DELETE FROM {table} WHERE at_ms < $1");
+    let done = match db.pool() {
+        Pool::Postgres(p) => sqlx::query(&sql)
+            .bind(cutoff)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+        Pool::Sqlite(p) => sqlx::query(&sql)
+            .bind(cutoff)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    done.map_err(query(format!("pruning {table}")))
+}
+
 /// Rows grouped by table.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
@@ -63,6 +93,7 @@ pub(crate) struct Batch {
     users: Vec<UserRow>,
     media: Vec<MediaRow>,
     events: Vec<EventRow>,
+    custom: Vec<CustomRow>,
 }
 
 impl Batch {
@@ -74,6 +105,7 @@ impl Batch {
                 Row::User(r) => batch.users.push(r),
                 Row::Media(r) => batch.media.push(r),
                 Row::Event(r) => batch.events.push(r),
+                Row::Custom(r) => batch.custom.push(r),
             }
         }
         batch
@@ -129,7 +161,7 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
                 .await
                 .map_err(query("writing daz_sql_event_log"))?;
             }
-            write_small!(tx, Postgres, batch, 1000);
+            write_small!(tx, Postgres, batch, 60_000);
             tx.commit().await.map_err(query("committing a log batch"))
         }
         Pool::Sqlite(pool) => {
@@ -170,7 +202,7 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
                     .await
                     .map_err(query("writing daz_sql_event_log"))?;
             }
-            write_small!(tx, Sqlite, batch, SQLITE_PARAMS / 5);
+            write_small!(tx, Sqlite, batch, SQLITE_PARAMS);
             tx.commit().await.map_err(query("committing a log batch"))
         }
     }
@@ -179,8 +211,8 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
 /// The less busy tables, as multi-row inserts (the same on both
 /// databases; only the builder's type differs).
 macro_rules! write_small {
-    ($tx:expr, $db:ty, $batch:expr, $per:expr) => {{
-        for chunk in $batch.users.chunks($per) {
+    ($tx:expr, $db:ty, $batch:expr, $params:expr) => {{
+        for chunk in $batch.users.chunks($params / 5) {
             let mut b: QueryBuilder<'_, $db> = QueryBuilder::new(
                 "INSERT INTO daz_user_activity (at_ms, room, user_name, action, rank) ",
             );
@@ -196,7 +228,7 @@ macro_rules! write_small {
                 .await
                 .map_err(query("writing daz_user_activity"))?;
         }
-        for chunk in $batch.media.chunks($per) {
+        for chunk in $batch.media.chunks($params / 4) {
             let mut b: QueryBuilder<'_, $db> =
                 QueryBuilder::new("INSERT INTO daz_media_history (at_ms, room, title, seconds) ");
             b.push_values(chunk, |mut v, r| {
@@ -209,6 +241,39 @@ macro_rules! write_small {
                 .execute(&mut *$tx)
                 .await
                 .map_err(query("writing daz_media_history"))?;
+        }
+        // Configured tables: one insert per run of rows of the same shape.
+        let mut start = 0;
+        while let Some(first) = $batch.custom.get(start) {
+            let run = $batch.custom[start..]
+                .iter()
+                .take_while(|r| r.table == first.table && r.columns == first.columns)
+                .count()
+                .min(($params / first.columns.len().max(1)).max(1));
+            let mut b: QueryBuilder<'_, $db> = QueryBuilder::new(format!(
+                "INSERT INTO {} ({}) ",
+                first.table,
+                first.columns.join(", ")
+            ));
+            b.push_values(&$batch.custom[start..start + run], |mut v, r| {
+                for value in &r.values {
+                    match value {
+                        serde_json::Value::Null => v.push_bind(None::<String>),
+                        serde_json::Value::Bool(x) => v.push_bind(*x),
+                        serde_json::Value::Number(n) => match n.as_i64() {
+                            Some(i) => v.push_bind(i),
+                            None => v.push_bind(n.as_f64().unwrap_or(0.0)),
+                        },
+                        serde_json::Value::String(s) => v.push_bind(s.clone()),
+                        other => v.push_bind(other.to_string()),
+                    };
+                }
+            });
+            b.build()
+                .execute(&mut *$tx)
+                .await
+                .map_err(query(format!("writing {}", first.table)))?;
+            start += run;
         }
     }};
 }
