@@ -4,6 +4,7 @@
 //! matching configured patterns to `daz_sql_event_log` (JSON payload, tags
 //! and correlation id).
 
+mod copy;
 mod rows;
 mod rules;
 mod tables;

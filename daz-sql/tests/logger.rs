@@ -410,3 +410,35 @@ async fn retention_prunes_rows_older_than_the_days_kept() {
         bot.stop().await;
     }
 }
+
+#[tokio::test]
+async fn awkward_text_is_stored_exactly() {
+    let awkward = [
+        "tab\there",
+        "new\nline",
+        "back\\slash \\N",
+        "carriage\rreturn",
+        "emoji 😀 and 'quotes' \"double\"",
+        "",
+    ];
+    for db in support::databases().await {
+        let bot = start(&db, "events = [\"demo.>\"]").await;
+        for text in awkward {
+            let mut m = ChatMessage::new("lobby", "ann", Rank::GUEST, text);
+            m.html = (!text.is_empty()).then(|| format!("<em>{text}</em>"));
+            bot.bus
+                .publish(Event::builder(ChatMessage::TOPIC).payload(m));
+        }
+        bot.stop().await;
+        let sql = "SELECT text, html FROM daz_chat_log ORDER BY id";
+        let rows: Vec<(String, Option<String>)> = match db.pool() {
+            Pool::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+            Pool::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+            _ => unreachable!(),
+        };
+        let texts: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, awkward, "{:?}", db.backend());
+        assert_eq!(rows[0].1.as_deref(), Some("<em>tab\there</em>"));
+        assert_eq!(rows[5].1, None);
+    }
+}

@@ -86,20 +86,72 @@ pub(crate) async fn prune(db: &Database, table: &str, days: u32) -> Result<u64> 
     done.map_err(query(format!("pruning {table}")))
 }
 
-/// Rows grouped by table.
+/// Chat rows as columns, ready to bind as arrays.
+#[derive(Debug, Default)]
+pub(crate) struct ChatColumns {
+    pub(crate) at_ms: Vec<i64>,
+    pub(crate) room: Vec<String>,
+    pub(crate) user: Vec<String>,
+    pub(crate) rank: Vec<f64>,
+    pub(crate) text: Vec<String>,
+    pub(crate) html: Vec<Option<String>>,
+    pub(crate) pm: Vec<bool>,
+}
+
+impl ChatColumns {
+    fn push(&mut self, r: ChatRow) {
+        self.at_ms.push(r.at_ms);
+        self.room.push(r.room);
+        self.user.push(r.user);
+        self.rank.push(r.rank);
+        self.text.push(r.text);
+        self.html.push(r.html);
+        self.pm.push(r.pm);
+    }
+}
+
+/// Event-log rows as columns.
+#[derive(Debug, Default)]
+pub(crate) struct EventColumns {
+    pub(crate) at_ms: Vec<i64>,
+    pub(crate) topic: Vec<String>,
+    pub(crate) source: Vec<Option<String>>,
+    pub(crate) room: Vec<Option<String>>,
+    pub(crate) correlation: Vec<Option<String>>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) payload: Vec<String>,
+}
+
+impl EventColumns {
+    fn push(&mut self, r: EventRow) {
+        self.at_ms.push(r.at_ms);
+        self.topic.push(r.topic);
+        self.source.push(r.source);
+        self.room.push(r.room);
+        self.correlation.push(r.correlation);
+        self.tags.push(r.tags);
+        self.payload.push(r.payload);
+    }
+}
+
+/// Rows grouped by table; the busy tables as columns. A batch that failed
+/// is kept and written again as it is.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
-    chat: Vec<ChatRow>,
+    chat: ChatColumns,
     users: Vec<UserRow>,
     media: Vec<MediaRow>,
-    events: Vec<EventRow>,
+    events: EventColumns,
     custom: Vec<CustomRow>,
+    rows: usize,
 }
 
 impl Batch {
+    /// Takes `rows` apart into the batch (moving, not copying).
     pub(crate) fn from_rows(rows: impl IntoIterator<Item = Row>) -> Self {
         let mut batch = Self::default();
         for row in rows {
+            batch.rows += 1;
             match row {
                 Row::Chat(r) => batch.chat.push(r),
                 Row::User(r) => batch.users.push(r),
@@ -109,6 +161,11 @@ impl Batch {
             }
         }
         batch
+    }
+
+    /// Rows in the batch.
+    pub(crate) fn len(&self) -> usize {
+        self.rows
     }
 }
 
@@ -127,75 +184,51 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
     match db.pool() {
         Pool::Postgres(pool) => {
             let mut tx = pool.begin().await.map_err(query("starting a log batch"))?;
-            if !batch.chat.is_empty() {
-                let c = &batch.chat;
-                sqlx::query(
-                    "INSERT INTO daz_chat_log (at_ms, room, user_name, rank, text, html, pm) \
-                     SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::FLOAT8[], $5::TEXT[], $6::TEXT[], $7::BOOL[])",
-                )
-                .bind(c.iter().map(|r| r.at_ms).collect::<Vec<_>>())
-                .bind(c.iter().map(|r| r.room.clone()).collect::<Vec<_>>())
-                .bind(c.iter().map(|r| r.user.clone()).collect::<Vec<_>>())
-                .bind(c.iter().map(|r| r.rank).collect::<Vec<_>>())
-                .bind(c.iter().map(|r| r.text.clone()).collect::<Vec<_>>())
-                .bind(c.iter().map(|r| r.html.clone()).collect::<Vec<_>>())
-                .bind(c.iter().map(|r| r.pm).collect::<Vec<_>>())
-                .execute(&mut *tx)
-                .await
-                .map_err(query("writing daz_chat_log"))?;
+            if !batch.chat.at_ms.is_empty() {
+                super::copy::chat(&mut tx, &batch.chat).await?;
             }
-            if !batch.events.is_empty() {
-                let e = &batch.events;
-                sqlx::query(
-                    "INSERT INTO daz_sql_event_log (at_ms, topic, source, room, correlation, tags, payload) \
-                     SELECT * FROM UNNEST($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])",
-                )
-                .bind(e.iter().map(|r| r.at_ms).collect::<Vec<_>>())
-                .bind(e.iter().map(|r| r.topic.clone()).collect::<Vec<_>>())
-                .bind(e.iter().map(|r| r.source.clone()).collect::<Vec<_>>())
-                .bind(e.iter().map(|r| r.room.clone()).collect::<Vec<_>>())
-                .bind(e.iter().map(|r| r.correlation.clone()).collect::<Vec<_>>())
-                .bind(e.iter().map(|r| r.tags.clone()).collect::<Vec<_>>())
-                .bind(e.iter().map(|r| r.payload.clone()).collect::<Vec<_>>())
-                .execute(&mut *tx)
-                .await
-                .map_err(query("writing daz_sql_event_log"))?;
+            if !batch.events.at_ms.is_empty() {
+                super::copy::events(&mut tx, &batch.events).await?;
             }
             write_small!(tx, Postgres, batch, 60_000);
             tx.commit().await.map_err(query("committing a log batch"))
         }
         Pool::Sqlite(pool) => {
             let mut tx = pool.begin().await.map_err(query("starting a log batch"))?;
-            for chunk in batch.chat.chunks(SQLITE_PARAMS / 7) {
+            let c = &batch.chat;
+            let indices: Vec<usize> = (0..c.at_ms.len()).collect();
+            for chunk in indices.chunks(SQLITE_PARAMS / 7) {
                 let mut b: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
                     "INSERT INTO daz_chat_log (at_ms, room, user_name, rank, text, html, pm) ",
                 );
-                b.push_values(chunk, |mut v, r| {
-                    v.push_bind(r.at_ms)
-                        .push_bind(&r.room)
-                        .push_bind(&r.user)
-                        .push_bind(r.rank)
-                        .push_bind(&r.text)
-                        .push_bind(&r.html)
-                        .push_bind(r.pm);
+                b.push_values(chunk, |mut v, &i| {
+                    v.push_bind(c.at_ms[i])
+                        .push_bind(&c.room[i])
+                        .push_bind(&c.user[i])
+                        .push_bind(c.rank[i])
+                        .push_bind(&c.text[i])
+                        .push_bind(&c.html[i])
+                        .push_bind(c.pm[i]);
                 });
                 b.build()
                     .execute(&mut *tx)
                     .await
                     .map_err(query("writing daz_chat_log"))?;
             }
-            for chunk in batch.events.chunks(SQLITE_PARAMS / 7) {
+            let e = &batch.events;
+            let indices: Vec<usize> = (0..e.at_ms.len()).collect();
+            for chunk in indices.chunks(SQLITE_PARAMS / 7) {
                 let mut b: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
                     "INSERT INTO daz_sql_event_log (at_ms, topic, source, room, correlation, tags, payload) ",
                 );
-                b.push_values(chunk, |mut v, r| {
-                    v.push_bind(r.at_ms)
-                        .push_bind(&r.topic)
-                        .push_bind(&r.source)
-                        .push_bind(&r.room)
-                        .push_bind(&r.correlation)
-                        .push_bind(&r.tags)
-                        .push_bind(&r.payload);
+                b.push_values(chunk, |mut v, &i| {
+                    v.push_bind(e.at_ms[i])
+                        .push_bind(&e.topic[i])
+                        .push_bind(&e.source[i])
+                        .push_bind(&e.room[i])
+                        .push_bind(&e.correlation[i])
+                        .push_bind(&e.tags[i])
+                        .push_bind(&e.payload[i]);
                 });
                 b.build()
                     .execute(&mut *tx)

@@ -33,6 +33,8 @@ pub(crate) struct Shared {
     oldest: Mutex<Option<Instant>>,
     wake: Notify,
     tuning: Tuning,
+    /// Rows taken into a batch that failed, waiting to be written again.
+    pending: AtomicU64,
     pub(crate) written: AtomicU64,
     pub(crate) dropped: AtomicU64,
     pub(crate) failures: AtomicU64,
@@ -50,6 +52,7 @@ impl Shared {
             oldest: Mutex::new(None),
             wake: Notify::new(),
             tuning,
+            pending: AtomicU64::new(0),
             written: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             failures: AtomicU64::new(0),
@@ -59,9 +62,10 @@ impl Shared {
 
     /// Adds a row; beyond the buffer's bound it is dropped and counted.
     pub(crate) fn push(&self, row: Row) {
+        let pending = usize::try_from(self.pending.load(Ordering::Relaxed)).unwrap_or(usize::MAX);
         let len = {
             let mut rows = lock(&self.rows);
-            if rows.len() >= self.tuning.buffer {
+            if rows.len().saturating_add(pending) >= self.tuning.buffer {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
@@ -76,9 +80,10 @@ impl Shared {
         }
     }
 
-    /// Rows waiting.
+    /// Rows waiting (in the buffer, or in a batch to write again).
     pub(crate) fn buffered(&self) -> usize {
-        lock(&self.rows).len()
+        let pending = usize::try_from(self.pending.load(Ordering::Relaxed)).unwrap_or(usize::MAX);
+        lock(&self.rows).len().saturating_add(pending)
     }
 }
 
@@ -89,42 +94,47 @@ pub(crate) struct Flush(pub(crate) Instant, pub(crate) oneshot::Sender<()>);
 struct Writer {
     db: Database,
     shared: Arc<Shared>,
+    pending: Option<Batch>,
     retry_at: Option<Instant>,
     backoff: Duration,
 }
 
 impl Writer {
     /// Writes batches while rows wait (only full ones unless `all`);
-    /// `false` at the first failure.
+    /// `false` at the first failure. A failed batch is kept and written
+    /// again first.
     async fn flush(&mut self, all: bool) -> bool {
         loop {
-            let batch: Vec<Row> = {
-                let rows = lock(&self.shared.rows);
-                if !all && rows.len() < self.shared.tuning.batch_size {
-                    return true;
-                }
-                rows.iter()
-                    .take(self.shared.tuning.batch_size)
-                    .cloned()
-                    .collect()
-            };
-            if batch.is_empty() {
-                *lock(&self.shared.oldest) = None;
-                return true;
-            }
-            let n = batch.len();
-            match write(&self.db, &Batch::from_rows(batch)).await {
-                Ok(()) => {
-                    let left = {
+            let batch = match self.pending.take() {
+                Some(batch) => batch,
+                None => {
+                    let rows: Vec<Row> = {
                         let mut rows = lock(&self.shared.rows);
-                        rows.drain(..n);
-                        rows.len()
+                        if rows.is_empty() || (!all && rows.len() < self.shared.tuning.batch_size) {
+                            if rows.is_empty() {
+                                *lock(&self.shared.oldest) = None;
+                            }
+                            return true;
+                        }
+                        let n = rows.len().min(self.shared.tuning.batch_size);
+                        rows.drain(..n).collect()
                     };
-                    *lock(&self.shared.oldest) = (left > 0).then(Instant::now);
+                    let batch = Batch::from_rows(rows);
+                    self.set_pending(batch.len());
+                    batch
+                }
+            };
+            match write(&self.db, &batch).await {
+                Ok(()) => {
                     let s = &self.shared;
-                    s.written
-                        .fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+                    s.written.fetch_add(
+                        u64::try_from(batch.len()).unwrap_or(u64::MAX),
+                        Ordering::Relaxed,
+                    );
                     s.batches.fetch_add(1, Ordering::Relaxed);
+                    self.set_pending(0);
+                    let left = lock(&s.rows).len();
+                    *lock(&s.oldest) = (left > 0).then(Instant::now);
                     self.retry_at = None;
                     self.backoff = Duration::ZERO;
                 }
@@ -134,10 +144,17 @@ impl Writer {
                         .clamp(Duration::from_millis(100), self.shared.tuning.max_backoff);
                     self.retry_at = Some(Instant::now() + self.backoff);
                     tracing::warn!(error = %e, waiting = self.shared.buffered(), retry_in = ?self.backoff, "cannot write the log; keeping the rows");
+                    self.pending = Some(batch);
                     return false;
                 }
             }
         }
+    }
+
+    fn set_pending(&self, rows: usize) {
+        self.shared
+            .pending
+            .store(u64::try_from(rows).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
     /// When to try next without being woken: the retry time after a
@@ -151,7 +168,7 @@ impl Writer {
     }
 
     fn full_batch(&self) -> bool {
-        self.shared.buffered() >= self.shared.tuning.batch_size
+        lock(&self.shared.rows).len() >= self.shared.tuning.batch_size
     }
 }
 
@@ -160,6 +177,7 @@ pub(crate) async fn run(db: Database, shared: Arc<Shared>, mut flushes: mpsc::Re
     let mut w = Writer {
         db,
         shared,
+        pending: None,
         retry_at: None,
         backoff: Duration::ZERO,
     };
