@@ -26,6 +26,9 @@ mod book_commands {}
 #[doc = include_str!("../../docs/src/cytube.md")]
 mod book_cytube {}
 
+#[doc = include_str!("../../docs/src/storage.md")]
+mod book_storage {}
+
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
 
