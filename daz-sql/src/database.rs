@@ -40,6 +40,18 @@ impl Default for PoolSettings {
     }
 }
 
+/// Runs the same code on whichever pool `$pool` is, with `$p` bound to
+/// it (the code is typed once per database).
+macro_rules! each_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            $crate::database::Pool::Postgres($p) => $body,
+            $crate::database::Pool::Sqlite($p) => $body,
+        }
+    };
+}
+pub(crate) use each_pool;
+
 /// A connection pool.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -186,28 +198,13 @@ impl Database {
     /// [`Error::Query`] when it does not.
     pub async fn ping(&self) -> Result<()> {
         let what = || format!("health check of {}", self.url);
-        match &self.pool {
-            Pool::Postgres(pool) => sqlx::query("SELECT 1")
-                .execute(pool)
-                .await
-                .map_err(query(what()))?,
-            Pool::Sqlite(pool) => {
-                sqlx::query("SELECT 1")
-                    .execute(pool)
-                    .await
-                    .map_err(query(what()))?;
-                return Ok(());
-            }
-        };
-        Ok(())
+        each_pool!(&self.pool, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+            .map_err(query(what()))
     }
 
     /// Closes the pool.
     pub async fn close(&self) {
-        match &self.pool {
-            Pool::Postgres(pool) => pool.close().await,
-            Pool::Sqlite(pool) => pool.close().await,
-        }
+        each_pool!(&self.pool, p => p.close().await);
     }
 }
 

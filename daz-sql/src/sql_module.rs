@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::{Column, Row};
 
-use crate::database::{Database, Pool, PoolSettings};
+use crate::database::{Database, Pool, PoolSettings, each_pool};
 use crate::guard::{Kind, refusal};
 
 /// A statement and its parameters (`$1`, `$2`…), sent as a request to the
@@ -148,6 +148,20 @@ macro_rules! cell {
     }};
 }
 
+/// Rows as [`SqlRows`], each cell read as the first of the types that fits.
+macro_rules! table {
+    ($rows:expr, [$($t:ty),*]) => {{
+        let mut out = SqlRows::default();
+        if let Some(first) = $rows.first() {
+            out.columns = first.columns().iter().map(|c| c.name().to_owned()).collect();
+        }
+        for row in &$rows {
+            out.rows.push((0..row.len()).map(|i| cell!(row, i, [$($t),*])).collect());
+        }
+        out
+    }};
+}
+
 impl SqlModule {
     async fn run(&self, module: &str, kind: Kind, request: &SqlRequest) -> Result<Event, String> {
         if let Some(why) = refusal(module, kind, &request.sql) {
@@ -155,22 +169,15 @@ impl SqlModule {
         }
         let failed = |e: sqlx::Error| format!("the statement failed: {e}");
         match (kind, self.db.pool()) {
-            (Kind::Exec, Pool::Postgres(p)) => {
-                let done = bind_all!(sqlx::query(&request.sql), &request.params)
+            (Kind::Exec, pool) => {
+                let done =
+                    each_pool!(pool, p => bind_all!(sqlx::query(&request.sql), &request.params)
                     .execute(p)
                     .await
+                    .map(|d| d.rows_affected()))
                     .map_err(failed)?;
                 Ok(Event::new(SqlDone {
-                    rows_affected: done.rows_affected(),
-                }))
-            }
-            (Kind::Exec, Pool::Sqlite(p)) => {
-                let done = bind_all!(sqlx::query(&request.sql), &request.params)
-                    .execute(p)
-                    .await
-                    .map_err(failed)?;
-                Ok(Event::new(SqlDone {
-                    rows_affected: done.rows_affected(),
+                    rows_affected: done,
                 }))
             }
             (Kind::Query, Pool::Postgres(p)) => {
@@ -178,42 +185,16 @@ impl SqlModule {
                     .fetch_all(p)
                     .await
                     .map_err(failed)?;
-                let mut out = SqlRows::default();
-                if let Some(first) = rows.first() {
-                    out.columns = first
-                        .columns()
-                        .iter()
-                        .map(|c| c.name().to_owned())
-                        .collect();
-                }
-                for row in &rows {
-                    let cells = (0..row.len())
-                        .map(|i| cell!(row, i, [i64, i32, i16, f64, f32, bool, String, Value, chrono::DateTime<chrono::Utc>]))
-                        .collect();
-                    out.rows.push(cells);
-                }
-                Ok(Event::new(out))
+                Ok(Event::new(
+                    table!(rows, [i64, i32, i16, f64, f32, bool, String, Value, chrono::DateTime<chrono::Utc>]),
+                ))
             }
             (Kind::Query, Pool::Sqlite(p)) => {
                 let rows = bind_all!(sqlx::query(&request.sql), &request.params)
                     .fetch_all(p)
                     .await
                     .map_err(failed)?;
-                let mut out = SqlRows::default();
-                if let Some(first) = rows.first() {
-                    out.columns = first
-                        .columns()
-                        .iter()
-                        .map(|c| c.name().to_owned())
-                        .collect();
-                }
-                for row in &rows {
-                    let cells = (0..row.len())
-                        .map(|i| cell!(row, i, [i64, f64, bool, String]))
-                        .collect();
-                    out.rows.push(cells);
-                }
-                Ok(Event::new(out))
+                Ok(Event::new(table!(rows, [i64, f64, bool, String])))
             }
         }
     }

@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
 
-use crate::database::{Database, Pool};
+use crate::database::{Database, each_pool};
 use crate::error::{Error, Result, query};
 
 /// One module's keys and values (JSON), in `daz_core_state`.
@@ -51,22 +51,13 @@ impl StateStore {
     pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
         const SQL: &str = "SELECT value FROM daz_core_state WHERE module = $1 AND key = $2";
         let what = || format!("reading {key:?} of module {:?}", self.module);
-        let text: Option<String> = match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        let text: Option<String> = each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(&self.module)
                 .bind(key)
                 .fetch_optional(p)
                 .await
                 .map_err(query(what()))?
-                .map(|r| r.get(0)),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(&self.module)
-                .bind(key)
-                .fetch_optional(p)
-                .await
-                .map_err(query(what()))?
-                .map(|r| r.get(0)),
-        };
+                .map(|r| r.get(0)));
         text.map(|text| {
             serde_json::from_str(&text).map_err(|e| Error::Value {
                 module: self.module.clone(),
@@ -92,24 +83,14 @@ impl StateStore {
             reason: e.to_string(),
         })?;
         let what = || format!("writing {key:?} of module {:?}", self.module);
-        match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(&self.module)
                 .bind(key)
                 .bind(&text)
                 .bind(now_ms())
                 .execute(p)
                 .await
-                .map(|_| ()),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(&self.module)
-                .bind(key)
-                .bind(&text)
-                .bind(now_ms())
-                .execute(p)
-                .await
-                .map(|_| ()),
-        }
+                .map(|_| ()))
         .map_err(query(what()))
     }
 
@@ -121,20 +102,12 @@ impl StateStore {
     pub async fn delete(&self, key: &str) -> Result<bool> {
         const SQL: &str = "DELETE FROM daz_core_state WHERE module = $1 AND key = $2";
         let what = || format!("deleting {key:?} of module {:?}", self.module);
-        let removed = match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        let removed = each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(&self.module)
                 .bind(key)
                 .execute(p)
                 .await
-                .map(|r| r.rows_affected()),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(&self.module)
-                .bind(key)
-                .execute(p)
-                .await
-                .map(|r| r.rows_affected()),
-        }
+                .map(|r| r.rows_affected()))
         .map_err(query(what()))?;
         Ok(removed > 0)
     }
@@ -149,24 +122,14 @@ impl StateStore {
         // databases (escapes, case).
         const SQL: &str = "SELECT key FROM daz_core_state WHERE module = $1 ORDER BY key";
         let what = || format!("listing the keys of module {:?}", self.module);
-        let keys: Vec<String> = match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        let keys: Vec<String> = each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(&self.module)
                 .fetch_all(p)
                 .await
                 .map_err(query(what()))?
                 .iter()
                 .map(|r| r.get(0))
-                .collect(),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(&self.module)
-                .fetch_all(p)
-                .await
-                .map_err(query(what()))?
-                .iter()
-                .map(|r| r.get(0))
-                .collect(),
-        };
+                .collect());
         Ok(keys.into_iter().filter(|k| k.starts_with(prefix)).collect())
     }
 }

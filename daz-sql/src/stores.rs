@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use daz_core::{DurableTask, Missed, TaskStore};
 use sqlx::Row;
 
-use crate::database::{Database, Pool};
+use crate::database::{Database, each_pool};
 use crate::error::{Error, Result, query};
 use crate::migrate::{Migration, migrate};
 
@@ -79,8 +79,7 @@ impl TaskStore for SqlTaskStore {
         let missed = missed_text(task.missed);
         let due = task.due.timestamp_millis();
         let what = || format!("saving task {:?} of {:?}", task.key, task.owner);
-        match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(&task.owner)
                 .bind(&task.key)
                 .bind(&task.name)
@@ -89,18 +88,7 @@ impl TaskStore for SqlTaskStore {
                 .bind(&data)
                 .execute(p)
                 .await
-                .map(|_| ()),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(&task.owner)
-                .bind(&task.key)
-                .bind(&task.name)
-                .bind(due)
-                .bind(&missed)
-                .bind(&data)
-                .execute(p)
-                .await
-                .map(|_| ()),
-        }
+                .map(|_| ()))
         .map_err(query(what()))?;
         Ok(())
     }
@@ -108,20 +96,12 @@ impl TaskStore for SqlTaskStore {
     async fn remove(&self, owner: &str, key: &str) -> daz_core::Result<()> {
         const SQL: &str = "DELETE FROM daz_core_tasks WHERE owner = $1 AND key = $2";
         let what = || format!("removing task {key:?} of {owner:?}");
-        match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(owner)
                 .bind(key)
                 .execute(p)
                 .await
-                .map(|_| ()),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(owner)
-                .bind(key)
-                .execute(p)
-                .await
-                .map(|_| ()),
-        }
+                .map(|_| ()))
         .map_err(query(what()))?;
         Ok(())
     }
@@ -129,24 +109,14 @@ impl TaskStore for SqlTaskStore {
     async fn load(&self, owner: &str) -> daz_core::Result<Vec<DurableTask>> {
         const SQL: &str = "SELECT key, name, due_ms, missed, data FROM daz_core_tasks WHERE owner = $1 ORDER BY due_ms, key";
         let what = || format!("loading the tasks of {owner:?}");
-        let rows: Vec<(String, String, i64, String, String)> = match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        let rows: Vec<(String, String, i64, String, String)> = each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(owner)
                 .fetch_all(p)
                 .await
                 .map_err(query(what()))?
                 .iter()
                 .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-                .collect(),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(owner)
-                .fetch_all(p)
-                .await
-                .map_err(query(what()))?
-                .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
-                .collect(),
-        };
+                .collect());
         let tasks = rows
             .into_iter()
             .map(|row| task_from(owner, row))
@@ -188,18 +158,11 @@ impl daz_cytube::reconnect::ReconnectStore for SqlReconnectStore {
     ) -> daz_cytube::Result<Option<daz_cytube::reconnect::CycleState>> {
         const SQL: &str = "SELECT attempts, cycles FROM daz_core_reconnect WHERE room = $1";
         let what = || format!("reading the reconnect state of {room:?}");
-        let row: Option<(i64, i64)> = match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        let row: Option<(i64, i64)> = each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(room)
                 .fetch_optional(p)
                 .await
-                .map(|r| r.map(|r| (r.get(0), r.get(1)))),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(room)
-                .fetch_optional(p)
-                .await
-                .map(|r| r.map(|r| (r.get(0), r.get(1)))),
-        }
+                .map(|r| r.map(|r| (r.get(0), r.get(1)))))
         .map_err(query(what()))
         .map_err(cytube_error)?;
         Ok(row.map(|(attempts, cycles)| {
@@ -220,24 +183,14 @@ impl daz_cytube::reconnect::ReconnectStore for SqlReconnectStore {
         let what = || format!("saving the reconnect state of {room:?}");
         let now = Utc::now().timestamp_millis();
         let (attempts, cycles) = (i64::from(state.attempts), i64::from(state.cycles));
-        match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(SQL)
+        each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(room)
                 .bind(attempts)
                 .bind(cycles)
                 .bind(now)
                 .execute(p)
                 .await
-                .map(|_| ()),
-            Pool::Sqlite(p) => sqlx::query(SQL)
-                .bind(room)
-                .bind(attempts)
-                .bind(cycles)
-                .bind(now)
-                .execute(p)
-                .await
-                .map(|_| ()),
-        }
+                .map(|_| ()))
         .map_err(query(what()))
         .map_err(cytube_error)
     }

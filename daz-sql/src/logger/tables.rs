@@ -5,7 +5,7 @@
 use sqlx::{Postgres, QueryBuilder, Sqlite};
 
 use super::rows::{ChatRow, CustomRow, EventRow, MediaRow, Row, UserRow};
-use crate::database::{Database, Pool};
+use crate::database::{Database, Pool, each_pool};
 use crate::error::{Result, query};
 use crate::migrate::{Migration, migrate};
 
@@ -71,18 +71,11 @@ pub(crate) async fn prune(db: &Database, table: &str, days: u32) -> Result<u64> 
     };
     let cutoff = chrono::Utc::now().timestamp_millis() - i64::from(days) * 86_400_000;
     let sql = format!("DELETE FROM {table} WHERE at_ms < $1");
-    let done = match db.pool() {
-        Pool::Postgres(p) => sqlx::query(&sql)
+    let done = each_pool!(db.pool(), p => sqlx::query(&sql)
             .bind(cutoff)
             .execute(p)
             .await
-            .map(|r| r.rows_affected()),
-        Pool::Sqlite(p) => sqlx::query(&sql)
-            .bind(cutoff)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()),
-    };
+            .map(|r| r.rows_affected()));
     done.map_err(query(format!("pruning {table}")))
 }
 
