@@ -230,6 +230,9 @@ pub struct UserJoined {
     pub rank: Rank,
     /// Part of the user list sent on join, not a new arrival.
     pub backlog: bool,
+    /// The bot itself.
+    #[serde(default)]
+    pub own: bool,
 }
 
 impl UserJoined {
@@ -241,6 +244,7 @@ impl UserJoined {
             user: user.to_owned(),
             rank,
             backlog: false,
+            own: false,
         }
     }
 }

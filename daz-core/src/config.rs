@@ -189,6 +189,18 @@ impl Config {
         self.root.contains_key(name)
     }
 
+    /// The raw value of section `name`, if present.
+    #[must_use]
+    pub fn section_value(&self, name: &str) -> Option<&Value> {
+        self.root.get(name)
+    }
+
+    /// Replaces section `name` with `value` (for a binary adding what its
+    /// command line says).
+    pub fn set_section(&mut self, name: &str, value: Value) {
+        self.root.insert(name.to_owned(), value);
+    }
+
     /// The section `name` as `T`; an absent section reads as an empty
     /// table, so `T`'s defaults apply.
     ///

@@ -312,12 +312,7 @@ impl Harness {
     /// `user` joins with `rank` (also changes the rank of a present user).
     pub async fn join(&mut self, user: &str, rank: Rank) {
         self.users.insert(user.to_owned(), rank);
-        let joined = UserJoined {
-            room: self.room.clone(),
-            user: user.to_owned(),
-            rank,
-            backlog: false,
-        };
+        let joined = UserJoined::new(&self.room, user, rank);
         self.publish(UserJoined::TOPIC, joined).await;
     }
 

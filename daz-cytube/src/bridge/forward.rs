@@ -140,6 +140,7 @@ fn relay(
             for user in &users {
                 let mut joined = UserJoined::new(room, &user.name, user.rank);
                 joined.backlog = true;
+                joined.own = is(own, &user.name);
                 publish(bus, room, UserJoined::TOPIC, joined);
             }
             let list = CytubeEvent {

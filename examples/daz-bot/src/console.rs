@@ -1,38 +1,60 @@
 //! `daz-bot console`: a local room in the terminal. Each line typed is a
-//! chat message; what the bot says is printed.
+//! chat message from you; `/join`, `/leave`, `/rank`, `/media` and `/pm`
+//! simulate the channel; what the bot says is printed.
 
 use std::io::Write;
+use std::time::Duration;
 
-use daz_core::chat::{self, ChatMessage, Rank, SendChat, SendPm};
-use daz_core::{Bot, Event, EventBus, SubscribeOptions, Subscription};
+use daz_core::chat::{
+    self, ChatMessage, MediaChanged, Rank, SendChat, SendPm, UserJoined, UserLeft, UserRank,
+};
+use daz_core::{Event, EventBus, EventPayload, SubscribeOptions, Topic};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::ping::Ping;
-
 const ROOM: &str = "console";
-const USER: &str = "you";
+
+/// You, in the room.
+struct Me {
+    user: String,
+    rank: Rank,
+}
 
 /// Runs the console until end of input.
-pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let bot = Bot::builder().module(Ping).build()?;
-    let bus = bot.bus().clone();
+pub(crate) async fn run(
+    bot: daz_core::BotBuilder,
+    user: String,
+    rank: Rank,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let bus = EventBus::new();
+    let bot = bot.bus(bus.clone()).build()?;
     // The console plays the CyTube bridge: it receives what modules say.
     let mut bridge = bus.inbox(chat::BRIDGE, SubscribeOptions::new())?;
     let handle = bot.handle();
     // `run` also stops on SIGINT (Ctrl-C) and SIGTERM.
     let mut running = tokio::spawn(bot.run());
-    // Once the supervisor answers, it listens for signals and the modules
-    // have been started.
     handle.modules().await?;
+    let mut me = Me { user, rank };
+    publish(
+        &bus,
+        UserJoined::TOPIC,
+        UserJoined::new(ROOM, &me.user, me.rank),
+    );
     println!(
-        "daz-bot console: you are `{USER}` in room `{ROOM}`. Try !ping or !help; end with Ctrl-D."
+        "daz-bot console: you are `{}` (rank {}) in room `{ROOM}`. Try !help; /join, /leave, /rank, /media, /pm; end with Ctrl-D.",
+        me.user, me.rank
     );
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut input_open = true;
     let report = loop {
         tokio::select! {
             line = lines.next_line(), if input_open => match line? {
-                Some(line) => publish_line(&bus, &line),
+                Some(line) => {
+                    if let Err(problem) = act(&bus, &mut me, &line) {
+                        println!("(console) {problem}");
+                    }
+                    // Let the bot answer before the next line.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
                 None => {
                     // A graceful stop lets modules finish what they were given.
                     input_open = false;
@@ -47,24 +69,59 @@ pub(crate) async fn run() -> Result<(), Box<dyn std::error::Error>> {
     for module in report.abandoned {
         eprintln!("daz-bot: module {module} did not stop in time");
     }
-    drain(&mut bridge);
-    Ok(())
-}
-
-fn publish_line(bus: &EventBus, line: &str) {
-    let message = ChatMessage::new(ROOM, USER, Rank::REGISTERED, line);
-    bus.publish(
-        Event::builder(message.topic())
-            .source(chat::BRIDGE)
-            .room(ROOM)
-            .payload(message),
-    );
-}
-
-fn drain(bridge: &mut Subscription) {
     while let Some(event) = bridge.try_recv() {
         print_said(&event);
     }
+    Ok(())
+}
+
+fn publish<T: EventPayload>(bus: &EventBus, topic: Topic, payload: T) {
+    bus.publish(
+        Event::builder(topic)
+            .source(chat::BRIDGE)
+            .room(ROOM)
+            .payload(payload),
+    );
+}
+
+/// One typed line: a console command, or chat.
+fn act(bus: &EventBus, me: &mut Me, line: &str) -> Result<(), String> {
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let rest = rest.trim();
+    match word {
+        "/join" if !rest.is_empty() => publish(
+            bus,
+            UserJoined::TOPIC,
+            UserJoined::new(ROOM, rest, Rank::GUEST),
+        ),
+        "/leave" if !rest.is_empty() => publish(bus, UserLeft::TOPIC, UserLeft::new(ROOM, rest)),
+        "/rank" => {
+            me.rank = rest.parse().map_err(|e| format!("/rank N: {e}"))?;
+            publish(bus, UserRank::TOPIC, UserRank::new(ROOM, &me.user, me.rank));
+            println!("(console) you are now rank {}", me.rank);
+        }
+        "/media" => {
+            let (title, seconds) = rest.rsplit_once(' ').ok_or("/media TITLE SECONDS")?;
+            let seconds: u64 = seconds
+                .parse()
+                .map_err(|_| "/media TITLE SECONDS: SECONDS is a whole number")?;
+            publish(
+                bus,
+                MediaChanged::TOPIC,
+                MediaChanged::new(ROOM, title, Duration::from_secs(seconds)),
+            );
+        }
+        "/pm" => {
+            let message = ChatMessage::new(ROOM, &me.user, me.rank, rest).private();
+            publish(bus, message.topic(), message);
+        }
+        "/join" | "/leave" => return Err(format!("{word} NAME")),
+        _ => {
+            let message = ChatMessage::new(ROOM, &me.user, me.rank, line);
+            publish(bus, message.topic(), message);
+        }
+    }
+    Ok(())
 }
 
 fn print_said(event: &Event) {

@@ -1,57 +1,105 @@
 //! The example daz bot.
 //!
-//! Run with: `cargo run -p daz-bot -- console`
-//!
-//! For now the bot has one mode, `console`: a local room in the terminal
-//! where each line typed is a chat message from you, and the bundled
-//! `ping` module answers `!ping` (and the command router `!help`). The CyTube connection and the other
-//! bundled modules arrive with later releases.
+//! Run with: `cargo run -p daz-bot -- console` (a local room, no network),
+//! or `cargo run -p daz-bot -- run --channel NAME` (on CyTube).
 #![allow(
+    clippy::print_stdout,
     clippy::print_stderr,
-    reason = "a command-line tool reports errors on stderr"
+    reason = "a command-line tool talks on stdout and reports errors on stderr"
 )]
 
+mod cli;
+mod compose;
 mod console;
-mod ping;
+mod modules;
+mod run;
+mod skeleton;
 
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: daz-bot [console]\n\n  console   chat with the bot in this terminal (the default)";
+use clap::Parser;
+use daz_core::chat::Rank;
+
+use cli::{Cli, Command};
+
+type Failure = Box<dyn std::error::Error>;
+
+async fn execute(cli: Cli) -> Result<(), Failure> {
+    let config = compose::config(cli.config.as_deref())?;
+    let database = cli.database.as_deref();
+    match cli.command.unwrap_or(Command::Console {
+        user: "you".into(),
+        rank: 1.0,
+    }) {
+        Command::Console { user, rank } => {
+            let db = compose::database(&config, database).await?;
+            console::run(compose::bot(config, &db), user, Rank::new(rank)).await
+        }
+        Command::Run {
+            channel,
+            server,
+            user,
+        } => {
+            let config = run::with_room(config, channel.as_deref(), &server, user.as_deref())?;
+            let db = compose::database(&config, database).await?;
+            run::run(compose::bot(config, &db), &db).await
+        }
+        Command::CheckConfig => {
+            // Building the bot checks every section against its module.
+            let db = daz_sql::Database::connect("sqlite::memory:").await?;
+            db.prepare().await?;
+            let bot = compose::bot(config, &db).module(daz_cytube::bridge::CytubeBridge::new());
+            bot.build()?;
+            println!("daz-bot: the configuration is valid.");
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = compose::database(&config, database).await?;
+            println!(
+                "daz-bot: {} is migrated (modules migrate their own tables when they start).",
+                db.url()
+            );
+            Ok(())
+        }
+        Command::Modules => {
+            for (name, what) in compose::MODULES {
+                println!("{name:<10} {what}");
+            }
+            Ok(())
+        }
+        Command::NewModule { name, dir } => {
+            let path = skeleton::write(&name, &dir)?;
+            println!(
+                "daz-bot: wrote {}; add `mod {name};` to modules.rs and `.module(...)` to compose.rs.",
+                path.display()
+            );
+            Ok(())
+        }
+    }
+}
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    match (args.next().as_deref(), args.next()) {
-        (None | Some("console"), None) => {
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(runtime) => runtime,
-                Err(e) => {
-                    eprintln!("daz-bot: cannot start the async runtime: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let outcome = runtime.block_on(console::run());
-            // The terminal reader blocks a thread until the next line; do not
-            // wait for it once the bot has stopped.
-            runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-            match outcome {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("daz-bot: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("daz-bot: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
         }
-        (Some("-h" | "--help" | "help"), None) => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
+    };
+    let outcome = runtime.block_on(execute(cli));
+    // The terminal reader blocks a thread until the next line; do not wait
+    // for it once the bot has stopped.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("daz-bot: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -1,0 +1,69 @@
+//! Putting the bot together: the configuration, the database, and the
+//! bundled modules.
+
+use std::path::Path;
+
+use daz_core::{BotBuilder, Config, Format};
+use daz_sql::{Database, Logger, SqlModule, SqlSettings, SqlTaskStore};
+
+use crate::modules::{about::About, greeting::Greeting, ping::Ping, seen::Seen, uptime::Uptime};
+
+/// The embedded defaults, used without a config file: SQLite `daz.db` in
+/// the working directory, chat and activity logged.
+pub(crate) const DEFAULTS: &str = r#"
+[sql]
+url = "sqlite://daz.db"
+
+[logger]
+chat = true
+users = true
+media = true
+"#;
+
+/// The bundled modules, for `daz-bot modules`.
+pub(crate) const MODULES: [(&str, &str); 9] = [
+    ("commands", "the command router: !help, ranks, cooldowns"),
+    ("about", "!about: what this bot is"),
+    ("uptime", "!uptime: how long it has run"),
+    ("ping", "!ping: is it listening"),
+    ("greeting", "greets users who join"),
+    ("seen", "!seen <user>: last and first seen, messages"),
+    ("logger", "keeps chat and activity in the database"),
+    ("sql", "runs queries for modules over the bus"),
+    ("cytube", "the CyTube connection (daz-bot run only)"),
+];
+
+/// The configuration: the file, or the embedded defaults.
+pub(crate) fn config(path: Option<&Path>) -> Result<Config, daz_core::Error> {
+    match path {
+        Some(path) => Config::load(path),
+        None => Config::parse(DEFAULTS, Format::Toml),
+    }
+}
+
+/// Connects to the database and prepares daz's own tables.
+pub(crate) async fn database(
+    config: &Config,
+    url: Option<&str>,
+) -> Result<Database, Box<dyn std::error::Error>> {
+    let settings: SqlSettings = config.section("sql")?;
+    let url = url.unwrap_or(&settings.url);
+    let db = Database::connect_with(url, &settings.pool).await?;
+    db.prepare().await?;
+    Ok(db)
+}
+
+/// A bot with every bundled module (the `cytube` bridge is added by
+/// `run`).
+pub(crate) fn bot(config: Config, db: &Database) -> BotBuilder {
+    daz_core::Bot::builder()
+        .config(config)
+        .task_store(SqlTaskStore::new(db))
+        .module(About::default())
+        .module(Uptime::default())
+        .module(Ping)
+        .module(Greeting::default())
+        .module(Seen::new(db))
+        .module(Logger::new(db))
+        .module(SqlModule::new(db))
+}

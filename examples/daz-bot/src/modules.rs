@@ -1,0 +1,10 @@
+//! The bundled modules, one per file; `compose` puts them together.
+
+pub(crate) mod about;
+pub(crate) mod greeting;
+/// What `daz-bot new-module hello_world` writes, compiled and tested here.
+#[cfg(test)]
+mod hello_world;
+pub(crate) mod ping;
+pub(crate) mod seen;
+pub(crate) mod uptime;

@@ -1,0 +1,136 @@
+//! `seen`: when each user was first and last seen, and how much they said.
+
+use daz_core::chat::{CHAT_TOPIC, ChatMessage, UserJoined, UserLeft};
+use daz_core::command::{CommandContext, UserName};
+use daz_core::{
+    Context, Event, EventPayload, Module, ModuleResult, Pattern, commands, format_duration,
+};
+use daz_sql::{Database, Migration, Pool, migrate};
+use sqlx::Row;
+
+const TABLES: &[Migration] = &[Migration::new(
+    1,
+    "users",
+    "CREATE TABLE daz_seen_users (room TEXT NOT NULL, user_key TEXT NOT NULL, user_name TEXT NOT NULL, \
+        first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, messages BIGINT NOT NULL, PRIMARY KEY (room, user_key))",
+)];
+
+const TOUCH: &str = "INSERT INTO daz_seen_users (room, user_key, user_name, first_ms, last_ms, messages) \
+    VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (room, user_key) DO UPDATE SET user_name = excluded.user_name, \
+    last_ms = excluded.last_ms, messages = daz_seen_users.messages + excluded.messages";
+
+const LOOKUP: &str = "SELECT user_name, first_ms, last_ms, messages FROM daz_seen_users WHERE room = $1 AND user_key = $2";
+
+/// Tracks users: first and last seen, messages said.
+#[derive(Debug, daz_core::Module)]
+#[module(name = "seen", commands)]
+pub(crate) struct Seen {
+    db: Database,
+}
+
+impl Seen {
+    pub(crate) fn new(db: &Database) -> Self {
+        Self { db: db.clone() }
+    }
+
+    async fn touch(&self, room: &str, user: &str, at_ms: i64, messages: i64) -> ModuleResult {
+        let key = user.to_lowercase();
+        match self.db.pool() {
+            Pool::Postgres(p) => sqlx::query(TOUCH)
+                .bind(room)
+                .bind(&key)
+                .bind(user)
+                .bind(at_ms)
+                .bind(messages)
+                .execute(p)
+                .await
+                .map(|_| ())?,
+            Pool::Sqlite(p) => sqlx::query(TOUCH)
+                .bind(room)
+                .bind(&key)
+                .bind(user)
+                .bind(at_ms)
+                .bind(messages)
+                .execute(p)
+                .await
+                .map(|_| ())?,
+            _ => return Err("an unsupported database".into()),
+        }
+        Ok(())
+    }
+}
+
+#[commands]
+impl Seen {
+    /// Says when a user was last seen.
+    #[command(user_cooldown = "3s")]
+    async fn seen(&mut self, ctx: &mut CommandContext<'_>, user: UserName) -> ModuleResult {
+        let key = user.as_str().to_lowercase();
+        let room = ctx.room().to_owned();
+        let row = match self.db.pool() {
+            Pool::Postgres(p) => sqlx::query(LOOKUP)
+                .bind(&room)
+                .bind(&key)
+                .fetch_optional(p)
+                .await?
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
+            Pool::Sqlite(p) => sqlx::query(LOOKUP)
+                .bind(&room)
+                .bind(&key)
+                .fetch_optional(p)
+                .await?
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
+            _ => None,
+        };
+        let now = ctx.scheduler().now().timestamp_millis();
+        let ago = |ms: i64| {
+            format_duration(std::time::Duration::from_secs(
+                u64::try_from((now - ms).max(0) / 1000).unwrap_or(0),
+            ))
+        };
+        let text = match row {
+            Some((name, first, last, messages)) => {
+                let (name, first, last, messages): (String, i64, i64, i64) =
+                    (name, first, last, messages);
+                format!(
+                    "{name} was last seen {} ago (first seen {} ago, {messages} messages).",
+                    ago(last),
+                    ago(first)
+                )
+            }
+            None => format!("I have not seen {user}."),
+        };
+        ctx.reply(text)?;
+        Ok(())
+    }
+}
+
+#[daz_core::async_trait]
+impl Module for Seen {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        migrate(&self.db, "seen", TABLES).await?;
+        for topic in [CHAT_TOPIC, UserJoined::TOPIC, UserLeft::TOPIC] {
+            ctx.subscribe(Pattern::from(topic))?;
+        }
+        Ok(())
+    }
+
+    async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
+        let now = ctx.scheduler().now().timestamp_millis();
+        if let Ok(m) = event.payload::<ChatMessage>() {
+            if !m.backlog && !m.pm && !m.own {
+                self.touch(&m.room, &m.user, now, 1).await?;
+            }
+        } else if let Ok(j) = event.payload::<UserJoined>() {
+            if !j.own {
+                self.touch(&j.room, &j.user, now, 0).await?;
+            }
+        } else if let Ok(l) = event.payload::<UserLeft>() {
+            self.touch(&l.room, &l.user, now, 0).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,73 @@
+use super::*;
+use daz_core::ModuleState;
+use daz_core::testing::Harness;
+
+/// Real time here: SQLite works on a thread of its own, which paused time
+/// does not wait for.
+async fn ready(db: &Database) -> Harness {
+    let room = Harness::builder()
+        .module(Seen::new(db))
+        .build()
+        .await
+        .unwrap();
+    for _ in 0..500 {
+        if room.state("seen").await.unwrap() == Some(ModuleState::Running) {
+            return room;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("seen did not start");
+}
+
+async fn said_after(room: &Harness, n: usize) -> Vec<String> {
+    for _ in 0..500 {
+        if room.said().len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    room.said()
+}
+
+#[tokio::test]
+async fn seen_reports_first_and_last_sight_and_messages() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    let mut room = ready(&db).await;
+    // Ann was here an hour ago and five minutes ago.
+    let now = chrono::Utc::now().timestamp_millis();
+    let Pool::Sqlite(p) = db.pool() else {
+        unreachable!()
+    };
+    sqlx::query("INSERT INTO daz_seen_users VALUES ('lobby', 'ann', 'Ann', $1, $2, 2)")
+        .bind(now - 3_900_000)
+        .bind(now - 300_000)
+        .execute(p)
+        .await
+        .unwrap();
+    room.say("bob", "!seen ANN").await;
+    room.say("carol", "!seen nobody").await;
+    let said = said_after(&room, 2).await;
+    assert!(said[0].starts_with("Ann was last seen 5m"), "{said:?}");
+    assert!(
+        said[0].contains("first seen 1h5m") && said[0].ends_with("2 messages)."),
+        "{said:?}"
+    );
+    assert_eq!(said[1], "I have not seen nobody.");
+    // Bob's line counts; his own join does too, without a message.
+    room.say("bob", "hello").await;
+    let mut count = None;
+    for _ in 0..500 {
+        count = sqlx::query_scalar::<_, i64>(
+            "SELECT messages FROM daz_seen_users WHERE user_key = 'bob'",
+        )
+        .fetch_optional(p)
+        .await
+        .unwrap();
+        if count == Some(2) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(count, Some(2), "!seen and hello");
+    room.shutdown().await;
+}
