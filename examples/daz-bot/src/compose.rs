@@ -6,7 +6,9 @@ use std::path::Path;
 use daz_core::{BotBuilder, Config, Format};
 use daz_sql::{Database, Logger, SqlModule, SqlSettings, SqlTaskStore};
 
-use crate::modules::{about::About, greeting::Greeting, ping::Ping, seen::Seen, uptime::Uptime};
+use crate::modules::{
+    about::About, greeting::Greeting, ping::Ping, reminders::Reminders, seen::Seen, uptime::Uptime,
+};
 
 /// The embedded defaults, used without a config file: SQLite `daz.db` in
 /// the working directory, chat and activity logged.
@@ -21,13 +23,17 @@ media = true
 "#;
 
 /// The bundled modules, for `daz-bot modules`.
-pub(crate) const MODULES: [(&str, &str); 9] = [
+pub(crate) const MODULES: [(&str, &str); 10] = [
     ("commands", "the command router: !help, ranks, cooldowns"),
     ("about", "!about: what this bot is"),
     ("uptime", "!uptime: how long it has run"),
     ("ping", "!ping: is it listening"),
     ("greeting", "greets users who join"),
     ("seen", "!seen <user>: last and first seen, messages"),
+    (
+        "reminders",
+        "!remindme 10m text: reminders that survive restarts",
+    ),
     ("logger", "keeps chat and activity in the database"),
     ("sql", "runs queries for modules over the bus"),
     ("cytube", "the CyTube connection (daz-bot run only)"),
@@ -64,6 +70,7 @@ pub(crate) fn bot(config: Config, db: &Database) -> BotBuilder {
         .module(Ping)
         .module(Greeting::default())
         .module(Seen::new(db))
+        .module(Reminders)
         .module(Logger::new(db))
         .module(SqlModule::new(db))
 }

@@ -6,5 +6,6 @@ pub(crate) mod greeting;
 #[cfg(test)]
 mod hello_world;
 pub(crate) mod ping;
+pub(crate) mod reminders;
 pub(crate) mod seen;
 pub(crate) mod uptime;
