@@ -52,6 +52,60 @@ macro_rules! each_pool {
 }
 pub(crate) use each_pool;
 
+/// Runs the same sqlx code on whichever pool a [`Database`] holds, with
+/// `$p` bound to the typed pool (`&PgPool` or `&SqlitePool`): queries are
+/// written once and compiled for each backend.
+///
+/// The code is the body of one `match` arm per backend, so it must have
+/// one type on both (for example `.rows_affected()` rather than the
+/// backend's own query result); `?` inside it
+/// returns from the enclosing function. A database of another kind (a
+/// future backend) returns [`Error::Unsupported`](crate::Error) from the
+/// enclosing function, which must therefore return a `Result` whose error
+/// converts from [`daz_sql::Error`](crate::Error).
+///
+/// ```
+/// use daz_sql::{Database, with_pool};
+///
+/// async fn coins(db: &Database, user: &str) -> Result<i64, Box<dyn std::error::Error>> {
+///     let coins = with_pool!(db, p => {
+///         sqlx::query_scalar("SELECT coins FROM daz_economy_balances WHERE user_name = $1")
+///             .bind(user)
+///             .fetch_optional(p)
+///             .await?
+///     });
+///     Ok(coins.unwrap_or(0))
+/// }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let db = Database::connect("sqlite::memory:").await?;
+/// # daz_sql::migrate(&db, "economy", &[daz_sql::Migration::new(1, "balances",
+/// #     "CREATE TABLE daz_economy_balances (user_name TEXT PRIMARY KEY, coins BIGINT NOT NULL)")]).await?;
+/// # with_pool!(db, p => sqlx::query("INSERT INTO daz_economy_balances VALUES ('ann', 5)").execute(p).await?.rows_affected());
+/// assert_eq!(coins(&db, "ann").await?, 5);
+/// assert_eq!(coins(&db, "bob").await?, 0);
+/// # Ok(()) }
+/// ```
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $p:ident => $body:expr) => {{
+        let db: &$crate::Database = &$db;
+        #[allow(unreachable_patterns)]
+        match db.pool() {
+            $crate::Pool::Postgres($p) => $body,
+            $crate::Pool::Sqlite($p) => $body,
+            _ => {
+                return ::core::result::Result::Err(
+                    $crate::Error::Unsupported {
+                        backend: db.backend(),
+                    }
+                    .into(),
+                );
+            }
+        }
+    }};
+}
+
 /// A connection pool.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -57,6 +57,13 @@ pub enum Error {
         /// What serde reported.
         reason: String,
     },
+
+    /// The database is of a kind this code was not written for.
+    #[error("this operation does not support the {backend:?} backend")]
+    Unsupported {
+        /// The database's backend.
+        backend: crate::Backend,
+    },
 }
 
 pub(crate) fn query(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {

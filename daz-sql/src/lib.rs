@@ -30,6 +30,8 @@ mod migrate;
 mod sql_module;
 mod state;
 mod stores;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use database::{Backend, Database, Pool, PoolSettings};
 pub use error::{Error, Result};

@@ -41,7 +41,7 @@ fn console_answers_commands_and_exits_at_end_of_input() {
     );
     assert!(
         out.contains(
-            "<daz-bot> Commands: !about, !ping, !seen, !uptime. Say !help <command> for more."
+            "<daz-bot> Commands: !about, !ping, !remindme, !seen, !uptime. Say !help <command> for more."
         ),
         "{out}"
     );

@@ -5,8 +5,7 @@ use daz_core::command::{CommandContext, UserName};
 use daz_core::{
     Context, Event, EventPayload, Module, ModuleResult, Pattern, commands, format_duration,
 };
-use daz_sql::{Database, Migration, Pool, migrate};
-use sqlx::Row;
+use daz_sql::{Database, Migration, migrate, with_pool};
 
 const TABLES: &[Migration] = &[Migration::new(
     1,
@@ -35,27 +34,17 @@ impl Seen {
 
     async fn touch(&self, room: &str, user: &str, at_ms: i64, messages: i64) -> ModuleResult {
         let key = user.to_lowercase();
-        match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(TOUCH)
+        with_pool!(self.db, p => {
+            sqlx::query(TOUCH)
                 .bind(room)
                 .bind(&key)
                 .bind(user)
                 .bind(at_ms)
                 .bind(messages)
                 .execute(p)
-                .await
-                .map(|_| ())?,
-            Pool::Sqlite(p) => sqlx::query(TOUCH)
-                .bind(room)
-                .bind(&key)
-                .bind(user)
-                .bind(at_ms)
-                .bind(messages)
-                .execute(p)
-                .await
-                .map(|_| ())?,
-            _ => return Err("an unsupported database".into()),
-        }
+                .await?
+                .rows_affected()
+        });
         Ok(())
     }
 }
@@ -67,21 +56,13 @@ impl Seen {
     async fn seen(&mut self, ctx: &mut CommandContext<'_>, user: UserName) -> ModuleResult {
         let key = user.as_str().to_lowercase();
         let room = ctx.room().to_owned();
-        let row = match self.db.pool() {
-            Pool::Postgres(p) => sqlx::query(LOOKUP)
+        let row: Option<(String, i64, i64, i64)> = with_pool!(self.db, p => {
+            sqlx::query_as(LOOKUP)
                 .bind(&room)
                 .bind(&key)
                 .fetch_optional(p)
                 .await?
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
-            Pool::Sqlite(p) => sqlx::query(LOOKUP)
-                .bind(&room)
-                .bind(&key)
-                .fetch_optional(p)
-                .await?
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))),
-            _ => None,
-        };
+        });
         let now = ctx.scheduler().now().timestamp_millis();
         let ago = |ms: i64| {
             format_duration(std::time::Duration::from_secs(
@@ -90,8 +71,6 @@ impl Seen {
         };
         let text = match row {
             Some((name, first, last, messages)) => {
-                let (name, first, last, messages): (String, i64, i64, i64) =
-                    (name, first, last, messages);
                 format!(
                     "{name} was last seen {} ago (first seen {} ago, {messages} messages).",
                     ago(last),

@@ -35,7 +35,7 @@ async fn a_reminder_arrives_on_time_even_after_a_restart() {
     assert_eq!(store.len(), 2);
     room.shutdown().await;
     // The bot is back five minutes later.
-    let mut room = bot(&store, t0 + chrono::Duration::seconds(300)).await;
+    let room = bot(&store, t0 + chrono::Duration::seconds(300)).await;
     room.advance(Duration::from_secs(298)).await;
     assert!(room.said().is_empty(), "not yet: {:?}", room.said());
     room.advance(Duration::from_secs(3)).await;

@@ -1,6 +1,7 @@
 use super::*;
 use daz_core::ModuleState;
 use daz_core::testing::Harness;
+use daz_sql::Pool;
 
 /// Real time here: SQLite works on a thread of its own, which paused time
 /// does not wait for.
