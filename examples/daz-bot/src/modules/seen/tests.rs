@@ -1,33 +1,10 @@
 use super::*;
-use daz_core::ModuleState;
+use crate::modules::testkit::{self, said_after};
 use daz_core::testing::Harness;
 use daz_sql::Pool;
 
-/// Real time here: SQLite works on a thread of its own, which paused time
-/// does not wait for.
 async fn ready(db: &Database) -> Harness {
-    let room = Harness::builder()
-        .module(Seen::new(db))
-        .build()
-        .await
-        .unwrap();
-    for _ in 0..500 {
-        if room.state("seen").await.unwrap() == Some(ModuleState::Running) {
-            return room;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    panic!("seen did not start");
-}
-
-async fn said_after(room: &Harness, n: usize) -> Vec<String> {
-    for _ in 0..500 {
-        if room.said().len() >= n {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-    room.said()
+    testkit::ready(Harness::builder().module(Seen::new(db)), "seen").await
 }
 
 #[tokio::test]

@@ -1,0 +1,258 @@
+//! `economy`: coins for taking part. `!balance`, `!give`, `!top`, a daily
+//! bonus for active users, and `!grant` for admins.
+
+mod store;
+
+use std::time::Duration;
+
+use daz_core::chat::{BRIDGE, CHAT_TOPIC, ChatMessage, SendChat};
+use daz_core::command::{CommandContext, UserName};
+use daz_core::{
+    Context, Event, Module, ModuleResult, Pattern, TaskOptions, Tick, commands, schedule::Schedule,
+};
+use serde::Deserialize;
+
+use daz_sql::{Database, migrate};
+use store::{Give, Store, Transfer};
+
+/// `[economy]`.
+///
+/// ```toml
+/// [economy]
+/// currency = "coins"
+/// start = 100                 # a new user's first balance
+/// fee_percent = 5             # of each !give, rounded up, burnt
+/// min_give = 1
+/// max_give = 10000
+/// daily_bonus = 50            # paid to users active within `active_within`
+/// daily_at = "0 0 12 * * *"   # cron: sec min hour day month weekday
+/// timezone = "UTC"
+/// active_within = "24h"
+/// announce = true             # say in each room how many were paid
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct EconomySettings {
+    pub(crate) currency: String,
+    pub(crate) start: i64,
+    pub(crate) fee_percent: i64,
+    pub(crate) min_give: i64,
+    pub(crate) max_give: i64,
+    pub(crate) daily_bonus: i64,
+    pub(crate) daily_at: String,
+    pub(crate) timezone: String,
+    #[serde(with = "daz_core::duration_serde")]
+    pub(crate) active_within: Duration,
+    pub(crate) announce: bool,
+}
+
+impl Default for EconomySettings {
+    fn default() -> Self {
+        Self {
+            currency: "coins".to_owned(),
+            start: 100,
+            fee_percent: 5,
+            min_give: 1,
+            max_give: 10_000,
+            daily_bonus: 50,
+            daily_at: "0 0 12 * * *".to_owned(),
+            timezone: "UTC".to_owned(),
+            active_within: Duration::from_secs(86_400),
+            announce: true,
+        }
+    }
+}
+
+impl EconomySettings {
+    /// Every problem with the settings, named.
+    fn check(&self) -> Result<(), String> {
+        let problem = if self.currency.trim().is_empty() {
+            "currency must not be empty"
+        } else if self.start < 0 || self.daily_bonus < 0 {
+            "start and daily_bonus must not be negative"
+        } else if !(0..=100).contains(&self.fee_percent) {
+            "fee_percent must be from 0 to 100"
+        } else if self.min_give < 1 || self.max_give < self.min_give {
+            "min_give must be at least 1 and max_give at least min_give"
+        } else {
+            return Ok(());
+        };
+        Err(format!("[economy]: {problem}"))
+    }
+
+    /// The fee on giving `amount`: `fee_percent` of it, rounded up.
+    pub(crate) fn fee(&self, amount: i64) -> i64 {
+        let fee = (i128::from(amount) * i128::from(self.fee_percent) + 99) / 100;
+        i64::try_from(fee).unwrap_or(i64::MAX)
+    }
+}
+
+/// Balances, giving, a daily bonus, a leaderboard.
+#[derive(Debug, daz_core::Module)]
+#[module(name = "economy", commands, config = EconomySettings)]
+pub(crate) struct Economy {
+    store: Store,
+    settings: EconomySettings,
+}
+
+impl Economy {
+    pub(crate) fn new(db: &Database) -> Self {
+        Self {
+            store: Store::new(db),
+            settings: EconomySettings::default(),
+        }
+    }
+
+    fn now_ms(ctx: &CommandContext<'_>) -> i64 {
+        ctx.scheduler().now().timestamp_millis()
+    }
+}
+
+#[commands]
+impl Economy {
+    /// Shows your balance, or another user's.
+    #[command(aliases = ["bal"], user_cooldown = "3s")]
+    async fn balance(
+        &mut self,
+        ctx: &mut CommandContext<'_>,
+        user: Option<UserName>,
+    ) -> ModuleResult {
+        let who = user.map_or_else(|| ctx.user().to_owned(), |u| u.as_str().to_owned());
+        let currency = &self.settings.currency;
+        let text = match self.store.balance(ctx.room(), &who).await? {
+            Some((name, coins)) => format!("{name} has {coins} {currency}."),
+            None => format!("{who} has no {currency} yet."),
+        };
+        ctx.reply(text)?;
+        Ok(())
+    }
+
+    /// Gives coins to another user (a fee is burnt), e.g. `!give ann 10`.
+    #[command(user_cooldown = "2s")]
+    async fn give(
+        &mut self,
+        ctx: &mut CommandContext<'_>,
+        to: UserName,
+        amount: i64,
+    ) -> ModuleResult {
+        let s = &self.settings;
+        let user = ctx.user().to_owned();
+        if to.as_str().eq_ignore_ascii_case(&user) {
+            ctx.reply(format!("{user}: you cannot give to yourself."))?;
+            return Ok(());
+        }
+        if amount < s.min_give || amount > s.max_give {
+            ctx.reply(format!(
+                "{user}: give from {} to {} {}.",
+                s.min_give, s.max_give, s.currency
+            ))?;
+            return Ok(());
+        }
+        let fee = s.fee(amount);
+        let give = Give {
+            room: ctx.room(),
+            from: &user,
+            to: to.as_str(),
+            amount,
+            fee,
+            at_ms: Self::now_ms(ctx),
+        };
+        let text = match self.store.give(&give).await? {
+            Transfer::Done { from, .. } => format!(
+                "{user} gave {amount} {c} to {to} (fee {fee}); {user} has {from} {c} left.",
+                c = s.currency
+            ),
+            Transfer::Short { has } => format!(
+                "{user}: that needs {} {c} with the fee; you have {has}.",
+                amount.saturating_add(fee),
+                c = s.currency
+            ),
+            Transfer::NoSuchUser => format!("{user}: {to} has no account here yet."),
+        };
+        ctx.reply(text)?;
+        Ok(())
+    }
+
+    /// The richest users in this room.
+    #[command(aliases = ["richest"], room_cooldown = "10s")]
+    async fn top(&mut self, ctx: &mut CommandContext<'_>) -> ModuleResult {
+        let top = self.store.top(ctx.room(), 5).await?;
+        let text = if top.is_empty() {
+            format!("Nobody has any {} yet.", self.settings.currency)
+        } else {
+            let list: Vec<String> = top
+                .iter()
+                .enumerate()
+                .map(|(i, (name, coins))| format!("{}. {name} {coins}", i + 1))
+                .collect();
+            format!("Top {}: {}", self.settings.currency, list.join(", "))
+        };
+        ctx.reply(text)?;
+        Ok(())
+    }
+
+    /// Adds coins to a user's balance, or takes them (negative amount).
+    #[command(min_rank = "admin")]
+    async fn grant(
+        &mut self,
+        ctx: &mut CommandContext<'_>,
+        to: UserName,
+        amount: i64,
+    ) -> ModuleResult {
+        let at = Self::now_ms(ctx);
+        let text = match self
+            .store
+            .grant(ctx.room(), to.as_str(), amount, at)
+            .await?
+        {
+            Some(after) => format!("{to} now has {after} {}.", self.settings.currency),
+            None => format!("{to} has no account here yet."),
+        };
+        ctx.reply(text)?;
+        Ok(())
+    }
+}
+
+#[daz_core::async_trait]
+impl Module for Economy {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        self.settings = ctx.config()?;
+        self.settings.check()?;
+        migrate(self.store.db(), "economy", store::TABLES).await?;
+        ctx.subscribe(Pattern::from(CHAT_TOPIC))?;
+        if self.settings.daily_bonus > 0 {
+            let daily = Schedule::cron(&self.settings.daily_at, &self.settings.timezone)
+                .map_err(|e| format!("[economy] daily_at/timezone: {e}"))?;
+            ctx.schedule("daily bonus", daily, TaskOptions::new())?;
+        }
+        Ok(())
+    }
+
+    async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
+        let now = ctx.scheduler().now().timestamp_millis();
+        if let Ok(m) = event.payload::<ChatMessage>() {
+            if !m.backlog && !m.own && !m.pm {
+                self.store
+                    .active(&m.room, &m.user, self.settings.start, now)
+                    .await?;
+            }
+        } else if event.payload::<Tick>().is_ok() {
+            let within = i64::try_from(self.settings.active_within.as_millis()).unwrap_or(i64::MAX);
+            let paid = self
+                .store
+                .bonus(self.settings.daily_bonus, now.saturating_sub(within), now)
+                .await?;
+            for (room, users) in paid.iter().filter(|_| self.settings.announce) {
+                let text = format!(
+                    "Daily bonus: {users} active user(s) got {} {}.",
+                    self.settings.daily_bonus, self.settings.currency
+                );
+                ctx.send(BRIDGE, SendChat::new(room, &text))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
