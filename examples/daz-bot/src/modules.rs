@@ -6,6 +6,7 @@ pub(crate) mod greeting;
 /// What `daz-bot new-module hello_world` writes, compiled and tested here.
 #[cfg(test)]
 mod hello_world;
+pub(crate) mod mediatracker;
 pub(crate) mod ping;
 pub(crate) mod reminders;
 pub(crate) mod seen;
