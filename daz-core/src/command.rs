@@ -70,6 +70,7 @@ mod router;
 mod router_module;
 mod settings;
 mod spec;
+mod words;
 
 pub use arg_types::UserName;
 pub use args::{ArgError, ArgProblem, Args, ArgsPosition, FromArg, FromArgs, Rest};
@@ -83,9 +84,10 @@ pub use spec::{
     ArgCheck, CommandHandler, CommandSpec, CommandSpecBuilder, Cooldowns, DEFAULT_CONFIRM,
     HandlerFuture, Scope,
 };
+pub use words::{CommandWords, CommandWordsQuery};
 
 pub(crate) use dispatch::run as run_handler;
-pub(crate) use registry::ROUTER;
+pub use registry::ROUTER;
 
 /// The commands of a type, written by `#[commands]` on its `impl` block;
 /// `#[module(commands)]` returns them from

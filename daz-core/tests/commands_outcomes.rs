@@ -10,7 +10,8 @@ mod bank;
 use bank::{Bank, bank};
 use daz_core::chat::Rank;
 use daz_core::command::{
-    AuditOutcome, CommandAudit, CommandRouter, CommandSpec, Invocation, Reason,
+    AuditOutcome, CommandAudit, CommandRouter, CommandSpec, CommandWords, CommandWordsQuery,
+    Invocation, ROUTER, Reason,
 };
 use daz_core::testing::Harness;
 use daz_core::{
@@ -162,6 +163,42 @@ async fn a_module_without_the_macro_gets_the_invocation() {
         room.said(),
         ["ann ran skip with \"now please\" (command.music.skip)"]
     );
+    room.shutdown().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_router_says_which_words_are_taken() {
+    let config = Config::parse("[commands.rooms.movies]\nprefix = \"$\"", Format::Toml).unwrap();
+    let room = Harness::builder()
+        .config(config)
+        .module(plain("music", &[("skip", &["next"]), ("Queue", &[])]))
+        .build()
+        .await
+        .unwrap();
+    let ask = |r: &str| {
+        room.bus().request(
+            ROUTER,
+            Event::builder(CommandWordsQuery::TOPIC).payload(CommandWordsQuery::new(r)),
+            std::time::Duration::from_secs(1),
+        )
+    };
+    let lobby = ask("lobby").await.unwrap();
+    let words = lobby.payload::<CommandWords>().unwrap();
+    assert_eq!(words.prefix, "!");
+    assert_eq!(words.words, ["confirm", "help", "next", "queue", "skip"]);
+    assert!(words.taken("SKIP") && !words.taken("dance"));
+    let movies = ask("movies").await.unwrap();
+    assert_eq!(movies.payload::<CommandWords>().unwrap().prefix, "$");
+    let wrong = room
+        .bus()
+        .request(
+            ROUTER,
+            Event::builder(CommandAudit::TOPIC).payload(()),
+            std::time::Duration::from_secs(1),
+        )
+        .await;
+    let error = wrong.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.contains("daz.command.words"), "{error}");
     room.shutdown().await;
 }
 

@@ -9,7 +9,7 @@ use super::spec::CommandSpec;
 use crate::{Error, Manifest, Result, Topic};
 
 /// The router's module name, and the owner of the built-in words.
-pub(crate) const ROUTER: &str = "commands";
+pub const ROUTER: &str = "commands";
 
 /// The built-in commands.
 pub(crate) const HELP: &str = "help";

@@ -142,6 +142,15 @@ impl Router {
             .map_or(&self.prefix, |(_, p)| p)
     }
 
+    /// Every command name and alias, lower case and sorted, with the
+    /// built-in `help` and `confirm`.
+    #[must_use]
+    pub fn words(&self) -> Vec<String> {
+        let mut words: Vec<String> = self.registry.words.keys().cloned().collect();
+        words.sort_unstable();
+        words
+    }
+
     /// The commands, in registration order.
     pub fn commands(&self) -> impl Iterator<Item = (&str, &CommandSpec)> {
         self.registry.entries.iter().map(|e| (&*e.module, &e.spec))

@@ -10,6 +10,7 @@ use super::registry::ROUTER;
 use super::rejection::{RejectHandler, Rejection, default_reply};
 use super::router::{Decision, ReplyTo, Router};
 use super::settings::RouterConfig;
+use super::words::{CommandWords, CommandWordsQuery};
 use crate::chat::{
     BRIDGE, CHAT_TOPIC, ChatMessage, PM_TOPIC, SendChat, SendPm, UserJoined, UserLeft, UserRank,
 };
@@ -178,5 +179,24 @@ impl Module for CommandRouter {
             router.rank_changed(&*event.payload::<UserRank>()?);
         }
         Ok(())
+    }
+
+    async fn handle_request(&mut self, ctx: &mut Context, request: Event) -> ModuleResult<Event> {
+        let query = request.payload::<CommandWordsQuery>().map_err(|_| {
+            format!(
+                "the command router answers {}, not {}",
+                CommandWordsQuery::TOPIC,
+                request.topic()
+            )
+        })?;
+        let router = self
+            .router
+            .as_ref()
+            .ok_or("the command router has no commands")?;
+        let words = CommandWords {
+            prefix: router.prefix(&query.room).to_owned(),
+            words: router.words(),
+        };
+        Ok(ctx.event(CommandWords::TOPIC).payload(words))
     }
 }
