@@ -338,6 +338,11 @@ impl EventPayload for MediaChanged {
 
 /// Ask the bridge to say `text` in `room` (`cytube.send.chat`, sent or
 /// requested to the `cytube` module).
+///
+/// The text is said as written: a line starting with `/` is not run as a
+/// CyTube chat command (the bridge puts a zero-width space before it), so
+/// a module repeating what a user typed cannot be made to `/kick` or
+/// `/clear`. Moderation goes through the bridge's typed actions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SendChat {

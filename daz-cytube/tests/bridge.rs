@@ -9,7 +9,7 @@ mod server;
 
 use std::time::Duration;
 
-use daz_core::chat::{ChatMessage, Rank};
+use daz_core::chat::{ChatMessage, Rank, SendChat};
 use daz_core::command::CommandContext;
 use daz_core::{
     Bot, Config, Event, EventBus, Format, Module, ModuleResult, Pattern, SubscribeOptions, commands,
@@ -95,6 +95,16 @@ async fn a_command_typed_in_the_channel_is_answered_in_the_channel() {
     wait_for("the pong", || {
         server.received().into_iter().find(|(name, payload)| {
             name == "chatMsg" && payload.as_ref().unwrap()["msg"] == "pong, ann"
+        })
+    })
+    .await;
+
+    // A line that would be a CyTube command is said as written instead.
+    bus.send("cytube", Event::new(SendChat::new("testchan", "/kick ann")))
+        .unwrap();
+    wait_for("the literal line", || {
+        server.received().into_iter().find(|(name, payload)| {
+            name == "chatMsg" && payload.as_ref().unwrap()["msg"] == "\u{200B}/kick ann"
         })
     })
     .await;

@@ -7,8 +7,8 @@ use daz_core::{BotBuilder, Config, Format};
 use daz_sql::{Database, Logger, SqlModule, SqlSettings, SqlTaskStore};
 
 use crate::modules::{
-    about::About, economy::Economy, greeting::Greeting, mediatracker::MediaTracker, ping::Ping,
-    reminders::Reminders, seen::Seen, uptime::Uptime,
+    about::About, customcommands::CustomCommands, economy::Economy, greeting::Greeting,
+    mediatracker::MediaTracker, ping::Ping, reminders::Reminders, seen::Seen, uptime::Uptime,
 };
 
 /// The embedded defaults, used without a config file: SQLite `daz.db` in
@@ -24,7 +24,7 @@ media = true
 "#;
 
 /// The bundled modules, for `daz-bot modules`.
-pub(crate) const MODULES: [(&str, &str); 12] = [
+pub(crate) const MODULES: [(&str, &str); 13] = [
     ("commands", "the command router: !help, ranks, cooldowns"),
     ("about", "!about: what this bot is"),
     ("uptime", "!uptime: how long it has run"),
@@ -37,6 +37,10 @@ pub(crate) const MODULES: [(&str, &str); 12] = [
     ),
     ("economy", "!balance, !give, !top, a daily bonus"),
     ("mediatracker", "!nowplaying, !history, !mostplayed"),
+    (
+        "customcommands",
+        "!addcom, !delcom, !commands: commands made in chat",
+    ),
     ("logger", "keeps chat and activity in the database"),
     ("sql", "runs queries for modules over the bus"),
     ("cytube", "the CyTube connection (daz-bot run only)"),
@@ -76,6 +80,7 @@ pub(crate) fn bot(config: Config, db: &Database) -> BotBuilder {
         .module(Reminders)
         .module(Economy::new(db))
         .module(MediaTracker::new(db))
+        .module(CustomCommands::new(db))
         .module(Logger::new(db))
         .module(SqlModule::new(db))
 }

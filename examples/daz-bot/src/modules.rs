@@ -1,6 +1,7 @@
 //! The bundled modules, one per file; `compose` puts them together.
 
 pub(crate) mod about;
+pub(crate) mod customcommands;
 pub(crate) mod economy;
 pub(crate) mod greeting;
 /// What `daz-bot new-module hello_world` writes, compiled and tested here.
