@@ -13,7 +13,7 @@ use crate::modules::{
 
 /// The embedded defaults, used without a config file: SQLite `daz.db` in
 /// the working directory, chat and activity logged.
-pub(crate) const DEFAULTS: &str = r#"
+pub const DEFAULTS: &str = r#"
 [sql]
 url = "sqlite://daz.db"
 
@@ -24,7 +24,7 @@ media = true
 "#;
 
 /// The bundled modules, for `daz-bot modules`.
-pub(crate) const MODULES: [(&str, &str); 13] = [
+pub const MODULES: [(&str, &str); 13] = [
     ("commands", "the command router: !help, ranks, cooldowns"),
     ("about", "!about: what this bot is"),
     ("uptime", "!uptime: how long it has run"),
@@ -47,7 +47,7 @@ pub(crate) const MODULES: [(&str, &str); 13] = [
 ];
 
 /// The configuration: the file, or the embedded defaults.
-pub(crate) fn config(path: Option<&Path>) -> Result<Config, daz_core::Error> {
+pub fn config(path: Option<&Path>) -> Result<Config, daz_core::Error> {
     match path {
         Some(path) => Config::load(path),
         None => Config::parse(DEFAULTS, Format::Toml),
@@ -55,7 +55,7 @@ pub(crate) fn config(path: Option<&Path>) -> Result<Config, daz_core::Error> {
 }
 
 /// Connects to the database and prepares daz's own tables.
-pub(crate) async fn database(
+pub async fn database(
     config: &Config,
     url: Option<&str>,
 ) -> Result<Database, Box<dyn std::error::Error>> {
@@ -68,7 +68,7 @@ pub(crate) async fn database(
 
 /// A bot with every bundled module (the `cytube` bridge is added by
 /// `run`).
-pub(crate) fn bot(config: Config, db: &Database) -> BotBuilder {
+pub fn bot(config: Config, db: &Database) -> BotBuilder {
     daz_core::Bot::builder()
         .config(config)
         .task_store(SqlTaskStore::new(db))

@@ -9,15 +9,15 @@
 )]
 
 mod cli;
-mod compose;
 mod console;
-mod modules;
+mod migrate;
 mod run;
 mod skeleton;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use daz_bot::compose;
 use daz_core::chat::Rank;
 
 use cli::{Cli, Command};
@@ -55,15 +55,16 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
         }
         Command::Migrate => {
             let db = compose::database(&config, database).await?;
-            println!(
-                "daz-bot: {} is migrated (modules migrate their own tables when they start).",
-                db.url()
-            );
+            let applied = migrate::run(compose::bot(config, &db), &db).await?;
+            println!("daz-bot: {} holds these migrations:", db.url());
+            for line in applied {
+                println!("  {line}");
+            }
             Ok(())
         }
         Command::Modules => {
             for (name, what) in compose::MODULES {
-                println!("{name:<10} {what}");
+                println!("{name:<15} {what}");
             }
             Ok(())
         }

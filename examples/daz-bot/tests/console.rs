@@ -132,6 +132,22 @@ fn the_other_commands_work() {
         out.contains("greeting") && out.contains("seen") && out.contains("cytube"),
         "{out}"
     );
+    let db = std::env::temp_dir().join(format!("daz-bot-migrate-{}.db", std::process::id()));
+    let url = format!("sqlite://{}", db.display());
+    for _ in 0..2 {
+        let (code, out, err) = run(&["--database", &url, "migrate"], "");
+        assert_eq!(code, 0, "{err}");
+        for line in [
+            "core 1 core tables",
+            "economy 2 ledger",
+            "mediatracker 1 plays",
+            "seen 1 users",
+            "chat 1 chat log",
+        ] {
+            assert!(out.contains(line), "{line} in {out}");
+        }
+    }
+    let _ = std::fs::remove_file(&db);
     let (code, out, err) = run(&["check-config"], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("valid"), "{out}");

@@ -15,7 +15,7 @@ pub(crate) struct AboutSettings {
 /// Says what this bot is.
 #[derive(Debug, Default, Module)]
 #[module(name = "about", config = AboutSettings, commands)]
-pub(crate) struct About {
+pub struct About {
     text: Option<String>,
 }
 

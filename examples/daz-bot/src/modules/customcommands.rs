@@ -35,7 +35,7 @@ struct Custom {
 /// Commands anyone with the rank can add, change and remove in chat.
 #[derive(Debug, daz_core::Module)]
 #[module(name = "customcommands", commands)]
-pub(crate) struct CustomCommands {
+pub struct CustomCommands {
     store: StateStore,
     /// By room, then name.
     commands: HashMap<String, HashMap<String, Custom>>,
@@ -57,7 +57,8 @@ fn name_problem(name: &str) -> Option<&'static str> {
 }
 
 impl CustomCommands {
-    pub(crate) fn new(db: &Database) -> Self {
+    /// The module, keeping its tables in `db`.
+    pub fn new(db: &Database) -> Self {
         Self {
             store: StateStore::new(db, "customcommands"),
             commands: HashMap::new(),

@@ -90,13 +90,14 @@ impl EconomySettings {
 /// Balances, giving, a daily bonus, a leaderboard.
 #[derive(Debug, daz_core::Module)]
 #[module(name = "economy", commands, config = EconomySettings)]
-pub(crate) struct Economy {
+pub struct Economy {
     store: Store,
     settings: EconomySettings,
 }
 
 impl Economy {
-    pub(crate) fn new(db: &Database) -> Self {
+    /// The module, keeping its tables in `db`.
+    pub fn new(db: &Database) -> Self {
         Self {
             store: Store::new(db),
             settings: EconomySettings::default(),

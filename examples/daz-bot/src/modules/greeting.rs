@@ -42,7 +42,7 @@ impl Default for GreetingSettings {
 /// Greets users who join (not the join backlog, not the bot itself).
 #[derive(Debug, Default, daz_core::Module)]
 #[module(name = "greeting", config = GreetingSettings)]
-pub(crate) struct Greeting {
+pub struct Greeting {
     settings: GreetingSettings,
     /// When each (room, user) was last greeted.
     users: HashMap<(String, String), Instant>,

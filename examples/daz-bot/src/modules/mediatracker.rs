@@ -32,14 +32,15 @@ const LONGEST_TITLE: usize = 200;
 /// Keeps the media history of each room.
 #[derive(Debug, daz_core::Module)]
 #[module(name = "mediatracker", commands)]
-pub(crate) struct MediaTracker {
+pub struct MediaTracker {
     db: Database,
 }
 
 type Play = (String, i64, i64);
 
 impl MediaTracker {
-    pub(crate) fn new(db: &Database) -> Self {
+    /// The module, keeping its tables in `db`.
+    pub fn new(db: &Database) -> Self {
         Self { db: db.clone() }
     }
 

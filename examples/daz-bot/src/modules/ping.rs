@@ -6,7 +6,7 @@ use daz_core::{Module, ModuleResult, commands};
 /// Answers `!ping` with `pong`.
 #[derive(Debug, Default, Module)]
 #[module(name = "ping", commands)]
-pub(crate) struct Ping;
+pub struct Ping;
 
 #[commands]
 impl Ping {

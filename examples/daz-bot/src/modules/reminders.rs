@@ -22,7 +22,7 @@ struct Note {
 /// Reminds users later; reminders survive a restart of the bot.
 #[derive(Debug, Default, daz_core::Module)]
 #[module(name = "reminders", commands)]
-pub(crate) struct Reminders;
+pub struct Reminders;
 
 #[commands]
 impl Reminders {

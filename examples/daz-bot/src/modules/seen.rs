@@ -23,12 +23,13 @@ const LOOKUP: &str = "SELECT user_name, first_ms, last_ms, messages FROM daz_see
 /// Tracks users: first and last seen, messages said.
 #[derive(Debug, daz_core::Module)]
 #[module(name = "seen", commands)]
-pub(crate) struct Seen {
+pub struct Seen {
     db: Database,
 }
 
 impl Seen {
-    pub(crate) fn new(db: &Database) -> Self {
+    /// The module, keeping its tables in `db`.
+    pub fn new(db: &Database) -> Self {
         Self { db: db.clone() }
     }
 

@@ -7,7 +7,7 @@ use tokio::time::Instant;
 /// Says how long the bot has been running.
 #[derive(Debug, Module)]
 #[module(name = "uptime", commands)]
-pub(crate) struct Uptime {
+pub struct Uptime {
     since: Instant,
 }
 
