@@ -44,9 +44,16 @@ impl Replay {
     /// The server side of connection `conn` in `file` (under
     /// `tests/captures`).
     pub(crate) fn from_capture(file: &str, conn: &str) -> Self {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/captures")
-            .join(file);
+        // From daz-cytube's tests, or from the workspace's `tests` crate.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = [
+            root.join("tests/captures"),
+            root.join("../daz-cytube/tests/captures"),
+        ]
+        .into_iter()
+        .find(|dir| dir.is_dir())
+        .unwrap()
+        .join(file);
         let mut replay = Self::default();
         let mut current: Option<String> = None;
         let mut answers: Vec<Frame> = Vec::new();

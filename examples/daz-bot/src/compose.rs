@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use daz_core::{BotBuilder, Config, Format};
-use daz_sql::{Database, Logger, SqlModule, SqlSettings, SqlTaskStore};
+use daz_cytube::bridge::CytubeBridge;
+use daz_sql::{Database, Logger, SqlModule, SqlReconnectStore, SqlSettings, SqlTaskStore};
 
 use crate::modules::{
     about::About, customcommands::CustomCommands, economy::Economy, greeting::Greeting,
@@ -64,6 +65,11 @@ pub async fn database(
     let db = Database::connect_with(url, &settings.pool).await?;
     db.prepare().await?;
     Ok(db)
+}
+
+/// The CyTube bridge, keeping its reconnect cycles in `db`.
+pub fn bridge(db: &Database) -> CytubeBridge {
+    CytubeBridge::with_store(std::sync::Arc::new(SqlReconnectStore::new(db)))
 }
 
 /// A bot with every bundled module (the `cytube` bridge is added by

@@ -1,10 +1,8 @@
 //! `daz-bot run`: the bot on CyTube.
 
-use std::sync::Arc;
-
 use daz_core::{BotBuilder, Config};
-use daz_cytube::bridge::{BridgeConfig, CytubeBridge};
-use daz_sql::{Database, SqlReconnectStore};
+use daz_cytube::bridge::BridgeConfig;
+use daz_sql::Database;
 
 /// Adds a room for `channel` (and `user`) to the config's `[cytube]`.
 pub(crate) fn with_room(
@@ -45,8 +43,7 @@ pub(crate) fn with_room(
 
 /// Runs `bot` (with the CyTube bridge) until SIGINT or SIGTERM.
 pub(crate) async fn run(bot: BotBuilder, db: &Database) -> Result<(), Box<dyn std::error::Error>> {
-    let bridge = CytubeBridge::with_store(Arc::new(SqlReconnectStore::new(db)));
-    let bot = bot.module(bridge).build()?;
+    let bot = bot.module(daz_bot::compose::bridge(db)).build()?;
     let report = bot.run().await?;
     for module in report.abandoned {
         eprintln!("daz-bot: module {module} did not stop in time");
