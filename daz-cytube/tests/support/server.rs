@@ -44,11 +44,13 @@ impl Replay {
     /// The server side of connection `conn` in `file` (under
     /// `tests/captures`).
     pub(crate) fn from_capture(file: &str, conn: &str) -> Self {
-        // From daz-cytube's tests, or from the workspace's `tests` crate.
+        // From daz-cytube's tests, the workspace's `tests` crate, or the
+        // example bot's benchmark.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let path = [
             root.join("tests/captures"),
             root.join("../daz-cytube/tests/captures"),
+            root.join("../../daz-cytube/tests/captures"),
         ]
         .into_iter()
         .find(|dir| dir.is_dir())
