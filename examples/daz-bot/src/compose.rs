@@ -13,7 +13,8 @@ use crate::modules::{
 };
 
 /// The embedded defaults, used without a config file: SQLite `daz.db` in
-/// the working directory, chat and activity logged.
+/// the working directory; chat, activity, media and every command's
+/// outcome logged.
 pub const DEFAULTS: &str = r#"
 [sql]
 url = "sqlite://daz.db"
@@ -22,6 +23,7 @@ url = "sqlite://daz.db"
 chat = true
 users = true
 media = true
+events = ["daz.command.audit"]
 "#;
 
 /// The bundled modules, for `daz-bot modules`.

@@ -148,6 +148,20 @@ fn the_other_commands_work() {
         }
     }
     let _ = std::fs::remove_file(&db);
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/daz.example.toml");
+    let (code, out, err) = run(&["--config", example, "check-config"], "");
+    assert_eq!(code, 0, "the example configuration is valid: {err}");
+    assert!(out.contains("valid"), "{out}");
+    let bad = std::env::temp_dir().join(format!("daz-bot-bad-{}.toml", std::process::id()));
+    let text = std::fs::read_to_string(example).unwrap();
+    std::fs::write(&bad, text.replace("fee_percent = 5", "fee_percent = 500")).unwrap();
+    let (code, _, err) = run(&["--config", bad.to_str().unwrap(), "check-config"], "");
+    let _ = std::fs::remove_file(&bad);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("economy") && err.contains("fee_percent must be from 0 to 100"),
+        "{err}"
+    );
     let (code, out, err) = run(&["check-config"], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("valid"), "{out}");

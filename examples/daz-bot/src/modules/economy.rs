@@ -75,9 +75,15 @@ impl EconomySettings {
         } else if self.min_give < 1 || self.max_give < self.min_give {
             "min_give must be at least 1 and max_give at least min_give"
         } else {
-            return Ok(());
+            return self.daily().map(|_| ());
         };
-        Err(format!("[economy]: {problem}"))
+        Err(problem.to_owned())
+    }
+
+    /// The daily bonus's schedule.
+    fn daily(&self) -> Result<Schedule, String> {
+        Schedule::cron(&self.daily_at, &self.timezone)
+            .map_err(|e| format!("daily_at/timezone: {e}"))
     }
 
     /// The fee on giving `amount`: `fee_percent` of it, rounded up.
@@ -87,9 +93,22 @@ impl EconomySettings {
     }
 }
 
+/// [`EconomySettings`], checked as they are read: a bad value fails
+/// `check-config` and the bot's build, not only the module's start.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckedSettings(EconomySettings);
+
+impl<'de> Deserialize<'de> for CheckedSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let settings = EconomySettings::deserialize(d)?;
+        settings.check().map_err(serde::de::Error::custom)?;
+        Ok(Self(settings))
+    }
+}
+
 /// Balances, giving, a daily bonus, a leaderboard.
 #[derive(Debug, daz_core::Module)]
-#[module(name = "economy", commands, config = EconomySettings)]
+#[module(name = "economy", commands, config = CheckedSettings)]
 pub struct Economy {
     store: Store,
     settings: EconomySettings,
@@ -217,14 +236,11 @@ impl Economy {
 #[daz_core::async_trait]
 impl Module for Economy {
     async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
-        self.settings = ctx.config()?;
-        self.settings.check()?;
+        self.settings = ctx.config::<CheckedSettings>()?.0;
         migrate(self.store.db(), "economy", store::TABLES).await?;
         ctx.subscribe(Pattern::from(CHAT_TOPIC))?;
         if self.settings.daily_bonus > 0 {
-            let daily = Schedule::cron(&self.settings.daily_at, &self.settings.timezone)
-                .map_err(|e| format!("[economy] daily_at/timezone: {e}"))?;
-            ctx.schedule("daily bonus", daily, TaskOptions::new())?;
+            ctx.schedule("daily bonus", self.settings.daily()?, TaskOptions::new())?;
         }
         Ok(())
     }
