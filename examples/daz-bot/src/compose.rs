@@ -92,3 +92,42 @@ pub fn bot(config: Config, db: &Database) -> BotBuilder {
         .module(Logger::new(db))
         .module(SqlModule::new(db))
 }
+
+/// Waits until every module of the bot behind `handle` is running.
+///
+/// # Errors
+///
+/// The modules that failed to start, with their reasons, or those still
+/// starting after `limit`.
+pub async fn until_running(
+    handle: &daz_core::BotHandle,
+    limit: std::time::Duration,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use daz_core::ModuleState;
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let list = handle.modules().await?;
+        let failed: Vec<String> = list
+            .modules
+            .iter()
+            .filter(|m| m.state != ModuleState::Running && m.failures > 0)
+            .map(|m| format!("{}: {}", m.name, m.reason.clone().unwrap_or_default()))
+            .collect();
+        if !failed.is_empty() {
+            return Err(format!("modules failed to start: {}", failed.join("; ")).into());
+        }
+        let starting: Vec<&str> = list
+            .modules
+            .iter()
+            .filter(|m| m.state != ModuleState::Running)
+            .map(|m| m.name.as_str())
+            .collect();
+        if starting.is_empty() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(format!("modules still starting: {}", starting.join(", ")).into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

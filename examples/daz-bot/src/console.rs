@@ -19,6 +19,25 @@ struct Me {
     rank: Rank,
 }
 
+/// A console room is one person trying commands: unless the configuration
+/// sets `[commands.flood]`, the flood limit is lifted.
+pub(crate) fn without_flood_limit(mut config: daz_core::Config) -> daz_core::Config {
+    let mut commands = config
+        .section_value("commands")
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({}));
+    if let Some(table) = commands.as_object_mut()
+        && !table.contains_key("flood")
+    {
+        table.insert(
+            "flood".to_owned(),
+            serde_json::json!({ "burst": 1_000_000 }),
+        );
+        config.set_section("commands", commands);
+    }
+    config
+}
+
 /// Runs the console until end of input.
 pub(crate) async fn run(
     bot: daz_core::BotBuilder,
@@ -32,7 +51,11 @@ pub(crate) async fn run(
     let handle = bot.handle();
     // `run` also stops on SIGINT (Ctrl-C) and SIGTERM.
     let mut running = tokio::spawn(bot.run());
-    handle.modules().await?;
+    if let Err(e) = daz_bot::compose::until_running(&handle, Duration::from_secs(30)).await {
+        handle.stop();
+        let _ = running.await;
+        return Err(e);
+    }
     let mut me = Me { user, rank };
     publish(
         &bus,

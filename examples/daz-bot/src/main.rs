@@ -33,6 +33,7 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
     }) {
         Command::Console { user, rank } => {
             let db = compose::database(&config, database).await?;
+            let config = console::without_flood_limit(config);
             console::run(compose::bot(config, &db), user, Rank::new(rank)).await
         }
         Command::Run {

@@ -31,9 +31,24 @@ fn run(args: &[&str], input: &str) -> (i32, String, String) {
 fn console_answers_commands_and_exits_at_end_of_input() {
     let (code, out, err) = run(
         &["--database", "sqlite::memory:", "console"],
-        "hello\n!ping\n!ping\n!help\n!help ping\n",
+        "!about\nhello\n!ping\n!ping\n!help\n!help ping\n!seen you\n!top\n!balance\n",
     );
     assert_eq!(code, 0, "{err}");
+    // The first line is answered: the console waits for every module.
+    assert!(
+        out.contains(&format!(
+            "<daz-bot> daz-bot {}, a CyTube bot built with daz.",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{out}"
+    );
+    // Many commands in a row: the console lifts the flood limit.
+    assert!(
+        out.contains("<daz-bot> you was last seen just now"),
+        "{out}"
+    );
+    assert!(out.contains("<daz-bot> Top coins: 1. you 100"), "{out}");
+    assert!(out.contains("<daz-bot> you has 100 coins."), "{out}");
     assert_eq!(out.matches("<daz-bot> pong, you").count(), 1, "{out}");
     assert!(
         out.contains("<daz-bot> you: you can use !ping again in"),

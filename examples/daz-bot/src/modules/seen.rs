@@ -65,15 +65,19 @@ impl Seen {
                 .await?
         });
         let now = ctx.scheduler().now().timestamp_millis();
-        let ago = |ms: i64| {
-            format_duration(std::time::Duration::from_secs(
-                u64::try_from((now - ms).max(0) / 1000).unwrap_or(0),
-            ))
+        let ago = |ms: i64| match u64::try_from((now - ms) / 1000) {
+            Ok(secs) if secs > 0 => {
+                format!(
+                    "{} ago",
+                    format_duration(std::time::Duration::from_secs(secs))
+                )
+            }
+            _ => "just now".to_owned(),
         };
         let text = match row {
             Some((name, first, last, messages)) => {
                 format!(
-                    "{name} was last seen {} ago (first seen {} ago, {messages} messages).",
+                    "{name} was last seen {} (first seen {}, {messages} messages).",
                     ago(last),
                     ago(first)
                 )
