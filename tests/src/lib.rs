@@ -8,6 +8,9 @@ mod readme {}
 #[doc = include_str!("../../docs/src/introduction.md")]
 mod book_introduction {}
 
+#[doc = include_str!("../../docs/src/getting-started.md")]
+mod book_getting_started {}
+
 #[doc = include_str!("../../docs/src/events.md")]
 mod book_events {}
 
@@ -34,3 +37,15 @@ mod book_semantics {}
 
 #[doc = include_str!("../../docs/src/benchmarks.md")]
 mod book_benchmarks {}
+
+#[doc = include_str!("../../docs/src/example-bot.md")]
+mod book_example_bot {}
+
+#[doc = include_str!("../../docs/src/testing.md")]
+mod book_testing {}
+
+#[doc = include_str!("../../docs/src/deployment.md")]
+mod book_deployment {}
+
+#[doc = include_str!("../../docs/src/metrics.md")]
+mod book_metrics {}

@@ -140,6 +140,23 @@ fn the_console_simulates_joins_ranks_and_media() {
 }
 
 #[test]
+fn the_readme_configuration_example_is_valid() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let start = readme
+        .find("```toml\n[sql]")
+        .expect("the README's config example")
+        + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let path = std::env::temp_dir().join(format!("daz-bot-readme-{}.toml", std::process::id()));
+    std::fs::write(&path, &readme[start..end]).unwrap();
+    let (code, out, err) = run(&["--config", path.to_str().unwrap(), "check-config"], "");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("valid"), "{out}");
+}
+
+#[test]
 fn the_other_commands_work() {
     let (code, out, _) = run(&["modules"], "");
     assert_eq!(code, 0);
