@@ -48,7 +48,8 @@ pub(crate) enum Command {
     CheckConfig,
     /// Apply the database migrations and exit.
     Migrate,
-    /// List the bundled modules.
+    /// List the modules, with the state each reaches on this configuration
+    /// and database (started here without CyTube, then stopped).
     Modules,
     /// Write a module skeleton (with a test) to src/modules/NAME.rs.
     NewModule {

@@ -26,29 +26,6 @@ media = true
 events = ["daz.command.audit"]
 "#;
 
-/// The bundled modules, for `daz-bot modules`.
-pub const MODULES: [(&str, &str); 13] = [
-    ("commands", "the command router: !help, ranks, cooldowns"),
-    ("about", "!about: what this bot is"),
-    ("uptime", "!uptime: how long it has run"),
-    ("ping", "!ping: is it listening"),
-    ("greeting", "greets users who join"),
-    ("seen", "!seen <user>: last and first seen, messages"),
-    (
-        "reminders",
-        "!remindme 10m text: reminders that survive restarts",
-    ),
-    ("economy", "!balance, !give, !top, a daily bonus"),
-    ("mediatracker", "!nowplaying, !history, !mostplayed"),
-    (
-        "customcommands",
-        "!addcom, !delcom, !commands: commands made in chat",
-    ),
-    ("logger", "keeps chat and activity in the database"),
-    ("sql", "runs queries for modules over the bus"),
-    ("cytube", "the CyTube connection (daz-bot run only)"),
-];
-
 /// The configuration: the file, or the embedded defaults.
 pub fn config(path: Option<&Path>) -> Result<Config, daz_core::Error> {
     match path {

@@ -10,7 +10,7 @@
 
 mod cli;
 mod console;
-mod migrate;
+mod local;
 mod run;
 mod skeleton;
 
@@ -56,7 +56,7 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
         }
         Command::Migrate => {
             let db = compose::database(&config, database).await?;
-            let applied = migrate::run(compose::bot(config, &db), &db).await?;
+            let applied = local::migrate(compose::bot(config, &db), &db).await?;
             println!("daz-bot: {} holds these migrations:", db.url());
             for line in applied {
                 println!("  {line}");
@@ -64,8 +64,13 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Modules => {
-            for (name, what) in compose::MODULES {
-                println!("{name:<15} {what}");
+            let db = compose::database(&config, database).await?;
+            println!(
+                "{:<15} {:<8} {:<7} what it does",
+                "module", "state", "version"
+            );
+            for line in local::modules(compose::bot(config, &db)).await? {
+                println!("{line}");
             }
             Ok(())
         }
