@@ -11,7 +11,8 @@ mod server;
 
 use std::time::Duration;
 
-use daz_core::{Bot, BotHandle, Config, Format, ModuleState, ShutdownReport};
+use daz_core::{Bot, BotHandle, Config, Event, Format, ModuleState, ShutdownReport};
+use daz_cytube::bridge::{RoomSnapshot, StateQuery};
 use daz_sql::{Database, with_pool};
 use serde_json::json;
 use server::{Options, Replay, TestServer};
@@ -35,12 +36,26 @@ async fn start(server: &TestServer, db: &Database) -> (BotHandle, Running) {
     let running = tokio::spawn(bot.run_until(std::future::pending()));
     for _ in 0..1000 {
         let list = handle.modules().await.unwrap();
-        if list.modules.iter().all(|m| m.state == ModuleState::Running) {
+        if list.modules.iter().all(|m| m.state == ModuleState::Running) && joined(&handle).await {
             return (handle, running);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("the bot did not start: {:?}", handle.modules().await);
+}
+
+/// Whether the bridge has joined the channel (chat before that is the
+/// join backlog, which modules rightly ignore).
+async fn joined(handle: &BotHandle) -> bool {
+    let query = Event::new(StateQuery::new("testchan"));
+    match handle
+        .bus()
+        .request("cytube", query, Duration::from_secs(5))
+        .await
+    {
+        Ok(reply) => reply.payload::<RoomSnapshot>().is_ok_and(|s| s.connected),
+        Err(_) => false,
+    }
 }
 
 async fn stop(handle: BotHandle, running: Running) {
