@@ -58,6 +58,8 @@ mod runtime;
 mod scheduler;
 mod topic;
 
+#[cfg(feature = "http")]
+pub mod admin;
 pub mod chat;
 pub mod command;
 pub mod prelude;

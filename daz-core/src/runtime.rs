@@ -19,7 +19,7 @@ pub use policy::{RestartPolicy, RuntimeConfig};
 pub use shared::ModuleStatus;
 pub use supervisor::ShutdownReport;
 
-use graph::CONTROL_INBOX;
+pub(crate) use graph::CONTROL_INBOX;
 use runner::{Runner, Services};
 use shared::Shared;
 use supervisor::{Slot, Supervisor};

@@ -15,7 +15,10 @@ use daz_core::{
 };
 
 pub use config::{BridgeConfig, RoomSettings};
-pub use payloads::{CytubeEvent, RoomAction, RoomSnapshot, SendOutcome, StateQuery};
+pub use payloads::{
+    CytubeEvent, RoomAction, RoomList, RoomSnapshot, RoomSummary, RoomsQuery, SendOutcome,
+    StateQuery,
+};
 
 use crate::action::Action;
 use crate::reconnect::{MemoryReconnectStore, ReconnectStore};
@@ -107,6 +110,26 @@ impl CytubeBridge {
             .map(|a| (a.room.clone(), a.action.clone()))
     }
 
+    fn room_list(&self) -> RoomList {
+        let mut rooms: Vec<RoomSummary> = self
+            .rooms
+            .iter()
+            .map(|(name, (_, mirror))| {
+                let m = lock(mirror);
+                RoomSummary {
+                    room: name.clone(),
+                    connected: m.connected,
+                    status: m.status.clone(),
+                    users: m.state.users.len(),
+                    usercount: m.state.usercount,
+                    now_playing: m.state.now_playing.as_ref().map(|n| n.media.title.clone()),
+                }
+            })
+            .collect();
+        rooms.sort_by(|a, b| a.room.cmp(&b.room));
+        RoomList { rooms }
+    }
+
     fn snapshot(&self, room: &str) -> Option<RoomSnapshot> {
         let (_, mirror) = self.rooms.get(room)?;
         let m = lock(mirror);
@@ -196,6 +219,9 @@ impl Module for CytubeBridge {
         if let Some((room, action)) = Self::action_of(&request) {
             let outcome = self.act(&room, action).await;
             return Ok(ctx.event(SendOutcome::TOPIC).payload(outcome));
+        }
+        if request.topic() == &RoomsQuery::TOPIC {
+            return Ok(ctx.event(RoomList::TOPIC).payload(self.room_list()));
         }
         if let Ok(query) = request.payload::<StateQuery>() {
             let snapshot = self

@@ -18,6 +18,9 @@ use crate::{
 };
 use crate::{EventPayload as _, Tick};
 
+/// How often a running module is asked for its health between events.
+const HEALTH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// What the supervisor tells a runner.
 #[derive(Debug)]
 pub(crate) enum Command {
@@ -208,6 +211,13 @@ impl Runner {
         self.set(ModuleState::Running, None);
         self.refresh_health();
         let mut inbox = inbox;
+        // Health can change without an event (a room's connection drops):
+        // asked again every second as well as after each event.
+        let mut health = tokio::time::interval_at(
+            tokio::time::Instant::now() + HEALTH_EVERY,
+            HEALTH_EVERY,
+        );
+        health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let ended = loop {
             tokio::select! {
                 biased;
@@ -230,6 +240,7 @@ impl Runner {
                         }
                     }
                 },
+                _ = health.tick() => self.refresh_health(),
             }
         };
         self.stop_module(&mut ctx, inbox).await;
@@ -330,6 +341,7 @@ impl Runner {
         self.shared.commands.get(name).copied()
     }
 
+    /// Asks the module for its health (also after each event).
     fn refresh_health(&self) {
         let health = std::panic::catch_unwind(AssertUnwindSafe(|| self.module.health()))
             .unwrap_or_else(|p| Health::Unhealthy(format!("health() {}", panic_message(&*p))));

@@ -129,3 +129,44 @@ pub struct RoomSnapshot {
 impl EventPayload for RoomSnapshot {
     const TOPIC: Topic = Topic::from_static("cytube.state");
 }
+
+/// Asks which rooms the bot keeps (`cytube.query.rooms`, a request to
+/// `cytube`; any payload, `{}` from JSON). Answered with a [`RoomList`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoomsQuery {}
+
+impl EventPayload for RoomsQuery {
+    const TOPIC: Topic = Topic::from_static("cytube.query.rooms");
+}
+
+/// The rooms the bot keeps, in name order: the answer to a [`RoomsQuery`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoomList {
+    /// One entry a room.
+    pub rooms: Vec<RoomSummary>,
+}
+
+impl EventPayload for RoomList {
+    const TOPIC: Topic = Topic::from_static("cytube.rooms");
+}
+
+/// One room in a [`RoomList`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoomSummary {
+    /// The channel.
+    pub room: String,
+    /// Joined now.
+    pub connected: bool,
+    /// What the connection is doing, e.g. `joined as rank 1` or
+    /// `disconnected (…); retrying in 4s`.
+    pub status: String,
+    /// Users in the user list.
+    pub users: usize,
+    /// Sockets in the channel (guests and anonymous viewers included).
+    pub usercount: u64,
+    /// The title playing now.
+    pub now_playing: Option<String>,
+}
