@@ -5,46 +5,18 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+#[path = "support/admin_bot.rs"]
+mod admin_bot;
 #[path = "../../daz-cytube/tests/support/server.rs"]
 mod server;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use daz_core::admin::{AdminHttp, Prometheus};
-use daz_core::schedule::Schedule;
-use daz_core::{Bot, Config, Context, Format, Module, ModuleResult, TaskOptions};
-use daz_cytube::bridge::CytubeBridge;
+use admin_bot::{AdminBot, ROOM_PASSWORD, TOKEN};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::{Options, Replay, TestServer};
-
-const TOKEN: &str = "admin-token-0123456789-abcdef";
-const ROOM_PASSWORD: &str = "hunter2-room-password";
-
-/// Keeps one task in the scheduler.
-#[derive(Default, daz_core::Module)]
-#[module(name = "ticker")]
-struct Ticker;
-
-#[daz_core::async_trait]
-impl Module for Ticker {
-    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
-        ctx.schedule(
-            "hourly",
-            Schedule::every(Duration::from_secs(3600))?,
-            TaskOptions::new(),
-        )?;
-        Ok(())
-    }
-}
-
-/// The process's Prometheus recorder (one per process).
-fn prometheus() -> Prometheus {
-    static ONE: OnceLock<Prometheus> = OnceLock::new();
-    ONE.get_or_init(|| Prometheus::install().unwrap()).clone()
-}
 
 /// Log lines, kept for the secrets check.
 #[derive(Clone, Default)]
@@ -57,40 +29,6 @@ impl Write for Logs {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
-    }
-}
-
-struct Api {
-    base: String,
-    http: reqwest::Client,
-    bodies: Vec<String>,
-}
-
-impl Api {
-    async fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-    ) -> (StatusCode, String) {
-        let url = format!("{}{path}", self.base);
-        let mut request = match method {
-            "POST" => self.http.post(&url),
-            _ => self.http.get(&url),
-        };
-        if let Some(token) = token {
-            request = request.header("Authorization", format!("Bearer {token}"));
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let body = response.text().await.unwrap();
-        self.bodies.push(body.clone());
-        (status, body)
-    }
-
-    async fn json(&mut self, method: &str, path: &str) -> (StatusCode, Value) {
-        let (status, body) = self.call(method, path, Some(TOKEN)).await;
-        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
     }
 }
 
@@ -115,70 +53,37 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let ann = json!({"name": "ann", "rank": 2, "profile": {"image": "", "text": ""}, "meta": {"afk": false, "muted": false}});
-    let replay = Replay::from_capture("guest-basic-raw-ws.jsonl", "guest")
-        .also("login", vec![("addUser".into(), Some(ann))]);
-    let server = TestServer::start(replay, Options::default()).await;
-    let toml = format!(
-        "[admin]\nbind = \"127.0.0.1:0\"\ntoken = \"{TOKEN}\"\n\
-         [[cytube.rooms]]\nchannel = \"testchan\"\nuser = \"RawGuestbtt2\"\npassword = \"{ROOM_PASSWORD}\"\nsocket = \"{}\"\n\
-         [cytube.reconnect]\ninitial = \"50ms\"\nmax = \"100ms\"\n",
-        server.url()
-    );
-    let admin = AdminHttp::new().metrics(prometheus());
-    let address = admin.address();
-    let bot = Bot::builder()
-        .config(Config::parse(&toml, Format::Toml).unwrap())
-        .module(Ticker)
-        .module(CytubeBridge::new())
-        .module(admin)
-        .build()
-        .unwrap();
-    let handle = bot.handle();
-    let running = tokio::spawn(bot.run_until(std::future::pending()));
-    let mut base = None;
-    for _ in 0..500 {
-        if let Some(addr) = address.get() {
-            base = Some(format!("http://{addr}"));
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let mut api = Api {
-        base: base.expect("the admin API listens"),
-        http: reqwest::Client::new(),
-        bodies: Vec::new(),
-    };
-
+    let mut bot = AdminBot::start().await;
     // Liveness is open; everything else needs the token.
-    let (status, body) = api.call("GET", "/health/live", None).await;
+    let (status, body) = bot.api.call("GET", "/health/live", None).await;
     assert_eq!(
         (status, body.as_str()),
         (StatusCode::OK, r#"{"status":"live"}"#)
     );
     assert_eq!(
-        api.call("GET", "/modules", None).await.0,
+        bot.api.call("GET", "/modules", None).await.0,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        api.call("GET", "/metrics", Some("wrong-token")).await.0,
+        bot.api.call("GET", "/metrics", Some("wrong-token")).await.0,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        api.call("POST", "/modules/ticker/disable", Some(""))
+        bot.api
+            .call("POST", "/modules/ticker/disable", Some(""))
             .await
             .0,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        api.call("GET", "/nowhere", Some(TOKEN)).await.0,
+        bot.api.call("GET", "/nowhere", Some(TOKEN)).await.0,
         StatusCode::NOT_FOUND
     );
 
     // Ready once the room is joined.
     let mut ready = (StatusCode::IM_A_TEAPOT, Value::Null);
     for _ in 0..500 {
-        ready = api.json("GET", "/health/ready").await;
+        ready = bot.api.json("GET", "/health/ready").await;
         if ready.0 == StatusCode::OK {
             break;
         }
@@ -190,43 +95,43 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
     );
 
     // Modules, and their control.
-    let (status, list) = api.json("GET", "/modules").await;
+    let (status, list) = bot.api.json("GET", "/modules").await;
     assert_eq!(status, StatusCode::OK);
     for name in ["ticker", "cytube", "admin"] {
         assert_eq!(module(&list, name)["state"], "running", "{name}");
     }
-    let (status, one) = api.json("GET", "/modules/ticker").await;
+    let (status, one) = bot.api.json("GET", "/modules/ticker").await;
     assert_eq!(
         (status, one["name"].clone()),
         (StatusCode::OK, json!("ticker"))
     );
     assert_eq!(
-        api.json("GET", "/modules/nope").await.0,
+        bot.api.json("GET", "/modules/nope").await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.json("POST", "/modules/nope/restart").await.0,
+        bot.api.json("POST", "/modules/nope/restart").await.0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.json("POST", "/modules/ticker/explode").await.0,
+        bot.api.json("POST", "/modules/ticker/explode").await.0,
         StatusCode::NOT_FOUND
     );
-    let (status, after) = api.json("POST", "/modules/ticker/disable").await;
+    let (status, after) = bot.api.json("POST", "/modules/ticker/disable").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(module(&after, "ticker")["enabled"], false);
-    let (status, after) = api.json("POST", "/modules/ticker/enable").await;
+    let (status, after) = bot.api.json("POST", "/modules/ticker/enable").await;
     assert_eq!(
         (status, module(&after, "ticker")["enabled"].clone()),
         (StatusCode::OK, json!(true))
     );
-    let (status, after) = api.json("POST", "/modules/ticker/restart").await;
+    let (status, after) = bot.api.json("POST", "/modules/ticker/restart").await;
     assert_eq!(status, StatusCode::OK, "{after}");
 
     // Scheduler tasks.
     let mut task = Value::Null;
     for _ in 0..500 {
-        let (_, tasks) = api.json("GET", "/scheduler/tasks").await;
+        let (_, tasks) = bot.api.json("GET", "/scheduler/tasks").await;
         if let Some(t) = tasks["tasks"]
             .as_array()
             .and_then(|t| t.iter().find(|t| t["name"] == "hourly"))
@@ -237,7 +142,8 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let id = task["id"].as_u64().expect("the ticker's task");
-    let (status, tasks) = api
+    let (status, tasks) = bot
+        .api
         .json("POST", &format!("/scheduler/tasks/{id}/pause"))
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -249,26 +155,30 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         .unwrap();
     assert_eq!(paused["paused"], true, "{paused}");
     assert_eq!(
-        api.json("POST", &format!("/scheduler/tasks/{id}/resume"))
+        bot.api
+            .json("POST", &format!("/scheduler/tasks/{id}/resume"))
             .await
             .0,
         StatusCode::OK
     );
     assert_eq!(
-        api.json("POST", "/scheduler/tasks/999999/pause").await.0,
+        bot.api
+            .json("POST", "/scheduler/tasks/999999/pause")
+            .await
+            .0,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.json("POST", "/scheduler/tasks/x/pause").await.0,
+        bot.api.json("POST", "/scheduler/tasks/x/pause").await.0,
         StatusCode::NOT_FOUND
     );
 
     // Rooms.
-    let (status, rooms) = api.json("GET", "/rooms").await;
+    let (status, rooms) = bot.api.json("GET", "/rooms").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(rooms["rooms"][0]["room"], "testchan");
     assert_eq!(rooms["rooms"][0]["connected"], true);
-    let (status, users) = api.json("GET", "/rooms/testchan/users").await;
+    let (status, users) = bot.api.json("GET", "/rooms/testchan/users").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         users["users"]
@@ -278,16 +188,16 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
             .any(|u| u["name"] == "ann"),
         "{users}"
     );
-    let (status, playlist) = api.json("GET", "/rooms/testchan/playlist").await;
+    let (status, playlist) = bot.api.json("GET", "/rooms/testchan/playlist").await;
     assert_eq!(status, StatusCode::OK);
     assert!(playlist["playlist"].is_array(), "{playlist}");
     assert_eq!(
-        api.json("GET", "/rooms/elsewhere/users").await.0,
+        bot.api.json("GET", "/rooms/elsewhere/users").await.0,
         StatusCode::NOT_FOUND
     );
 
     // Prometheus text: every sample line reads, and the modules' series are there.
-    let (status, text) = api.call("GET", "/metrics", Some(TOKEN)).await;
+    let (status, text) = bot.api.call("GET", "/metrics", Some(TOKEN)).await;
     assert_eq!(status, StatusCode::OK);
     for line in text
         .lines()
@@ -307,10 +217,10 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
     );
 
     // The CyTube server goes away: not ready, with the reason.
-    server.crash().await;
+    bot.crash_server().await;
     let mut unready = (StatusCode::OK, Value::Null);
     for _ in 0..500 {
-        unready = api.json("GET", "/health/ready").await;
+        unready = bot.api.json("GET", "/health/ready").await;
         if unready.0 == StatusCode::SERVICE_UNAVAILABLE {
             break;
         }
@@ -327,8 +237,7 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         unready.1
     );
 
-    handle.stop();
-    running.await.unwrap().unwrap();
+    let api = bot.stop().await;
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
         logs.contains("admin API listening"),

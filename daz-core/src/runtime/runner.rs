@@ -213,10 +213,8 @@ impl Runner {
         let mut inbox = inbox;
         // Health can change without an event (a room's connection drops):
         // asked again every second as well as after each event.
-        let mut health = tokio::time::interval_at(
-            tokio::time::Instant::now() + HEALTH_EVERY,
-            HEALTH_EVERY,
-        );
+        let mut health =
+            tokio::time::interval_at(tokio::time::Instant::now() + HEALTH_EVERY, HEALTH_EVERY);
         health.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let ended = loop {
             tokio::select! {
