@@ -201,6 +201,21 @@ impl Config {
         self.root.insert(name.to_owned(), value);
     }
 
+    /// Removes section `name` and returns it (for a binary running only
+    /// some of the modules the file configures).
+    ///
+    /// ```
+    /// use daz_core::{Config, Format};
+    ///
+    /// let mut config = Config::parse("[admin]\nbind = \"127.0.0.1:9320\"", Format::Toml)?;
+    /// assert!(config.remove_section("admin").is_some());
+    /// assert!(!config.has_section("admin"));
+    /// # Ok::<(), daz_core::Error>(())
+    /// ```
+    pub fn remove_section(&mut self, name: &str) -> Option<Value> {
+        self.root.remove(name)
+    }
+
     /// The section `name` as `T`; an absent section reads as an empty
     /// table, so `T`'s defaults apply.
     ///

@@ -30,6 +30,7 @@ pub mod throttle;
 mod tls;
 
 pub use error::{Error, Result};
+pub use tls::ensure_provider as ensure_tls_provider;
 
 use daz_core::Topic;
 

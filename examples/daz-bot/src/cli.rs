@@ -48,9 +48,14 @@ pub(crate) enum Command {
     CheckConfig,
     /// Apply the database migrations and exit.
     Migrate,
-    /// List the modules, with the state each reaches on this configuration
-    /// and database (started here without CyTube, then stopped).
-    Modules,
+    /// List the modules with their state: those of the running bot when
+    /// `[admin]` is configured (through its admin API), else as they start
+    /// here on this configuration and database.
+    Modules {
+        /// Enable, disable or restart a module of the running bot.
+        #[command(subcommand)]
+        change: Option<ModuleChange>,
+    },
     /// Write a module skeleton (with a test) to src/modules/NAME.rs.
     NewModule {
         /// The module's name: letters, digits, '_' or '-'.
@@ -58,5 +63,25 @@ pub(crate) enum Command {
         /// Where to write it (default: the current directory).
         #[arg(long, default_value = ".")]
         dir: PathBuf,
+    },
+}
+
+/// A change to a module of the running bot (through its admin API).
+#[derive(Debug, Subcommand)]
+pub(crate) enum ModuleChange {
+    /// Let a disabled module run again.
+    Enable {
+        /// The module.
+        module: String,
+    },
+    /// Stop a module and keep it stopped.
+    Disable {
+        /// The module.
+        module: String,
+    },
+    /// Stop and start a module again (also the way out of `degraded`).
+    Restart {
+        /// The module.
+        module: String,
     },
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use daz_core::admin::{ADMIN, AdminHttp, Prometheus};
 use daz_core::{BotBuilder, Config, Format};
 use daz_cytube::bridge::CytubeBridge;
 use daz_sql::{Database, Logger, SqlModule, SqlReconnectStore, SqlSettings, SqlTaskStore};
@@ -44,6 +45,20 @@ pub async fn database(
     let db = Database::connect_with(url, &settings.pool).await?;
     db.prepare().await?;
     Ok(db)
+}
+
+/// The admin HTTP API when `[admin]` is configured, with the Prometheus
+/// recorder installed for `/metrics` (so call it before the bot is
+/// built).
+///
+/// # Errors
+///
+/// When a `metrics` recorder is installed already.
+pub fn admin(config: &Config) -> Result<Option<AdminHttp>, daz_core::Error> {
+    if !config.has_section(ADMIN) {
+        return Ok(None);
+    }
+    Ok(Some(AdminHttp::new().metrics(Prometheus::install()?)))
 }
 
 /// The CyTube bridge, keeping its reconnect cycles in `db`.

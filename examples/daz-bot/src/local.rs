@@ -37,33 +37,31 @@ pub(crate) async fn migrate(bot: BotBuilder, db: &Database) -> Result<Vec<String
         .collect())
 }
 
-/// `daz-bot modules`: each module with the state it reaches on this
-/// configuration and database, its version and what it does.
-pub(crate) async fn modules(bot: BotBuilder) -> Result<Vec<String>, Failure> {
-    let (list, _) = start_and_stop(bot).await?;
-    let mut lines: Vec<String> = list
-        .modules
+/// `daz-bot modules` without an admin API: each module as it is once
+/// started on this configuration and database.
+pub(crate) async fn modules(bot: BotBuilder) -> Result<ModuleList, Failure> {
+    Ok(start_and_stop(bot).await?.0)
+}
+
+/// One line a module: name, state, version, description, and the reason
+/// of a failure.
+pub(crate) fn lines(list: &ModuleList) -> Vec<String> {
+    list.modules
         .iter()
         .map(|m| {
+            let state = if m.enabled {
+                m.state.as_str()
+            } else {
+                "disabled"
+            };
             let mut line = format!(
-                "{:<15} {:<8} {:<7} {}",
-                m.name,
-                m.state.as_str(),
-                m.version,
-                m.description
+                "{:<15} {:<9} {:<7} {}",
+                m.name, state, m.version, m.description
             );
             if let Some(reason) = m.reason.as_ref().filter(|_| m.failures > 0) {
                 line.push_str(&format!(" ({reason})"));
             }
             line
         })
-        .collect();
-    lines.push(format!(
-        "{:<15} {:<8} {:<7} {}",
-        "cytube",
-        "-",
-        env!("CARGO_PKG_VERSION"),
-        "The CyTube connection: started by `daz-bot run` only"
-    ));
-    Ok(lines)
+        .collect()
 }

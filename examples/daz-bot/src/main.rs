@@ -11,6 +11,7 @@
 mod cli;
 mod console;
 mod local;
+mod remote;
 mod run;
 mod skeleton;
 
@@ -20,9 +21,19 @@ use clap::Parser;
 use daz_bot::compose;
 use daz_core::chat::Rank;
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, ModuleChange};
+use daz_core::BotBuilder;
+use daz_core::admin::{ADMIN, AdminHttp};
 
 type Failure = Box<dyn std::error::Error>;
+
+/// `bot` with the admin API, if configured.
+fn with(bot: BotBuilder, admin: Option<AdminHttp>) -> BotBuilder {
+    match admin {
+        Some(admin) => bot.module(admin),
+        None => bot,
+    }
+}
 
 async fn execute(cli: Cli) -> Result<(), Failure> {
     let config = compose::config(cli.config.as_deref())?;
@@ -34,7 +45,9 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
         Command::Console { user, rank } => {
             let db = compose::database(&config, database).await?;
             let config = console::without_flood_limit(config);
-            console::run(compose::bot(config, &db), user, Rank::new(rank)).await
+            let admin = compose::admin(&config)?;
+            let bot = with(compose::bot(config, &db), admin);
+            console::run(bot, user, Rank::new(rank)).await
         }
         Command::Run {
             channel,
@@ -43,18 +56,24 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
         } => {
             let config = run::with_room(config, channel.as_deref(), &server, user.as_deref())?;
             let db = compose::database(&config, database).await?;
-            run::run(compose::bot(config, &db), &db).await
+            let admin = compose::admin(&config)?;
+            run::run(with(compose::bot(config, &db), admin), &db).await
         }
         Command::CheckConfig => {
             // Building the bot checks every section against its module.
             let db = daz_sql::Database::connect("sqlite::memory:").await?;
             db.prepare().await?;
+            let admin = config.has_section(ADMIN).then(AdminHttp::new);
             let bot = compose::bot(config, &db).module(daz_cytube::bridge::CytubeBridge::new());
+            let bot = with(bot, admin);
             bot.build()?;
             println!("daz-bot: the configuration is valid.");
             Ok(())
         }
         Command::Migrate => {
+            // Not the admin API: a running bot may hold its port.
+            let mut config = config;
+            config.remove_section(ADMIN);
             let db = compose::database(&config, database).await?;
             let applied = local::migrate(compose::bot(config, &db), &db).await?;
             println!("daz-bot: {} holds these migrations:", db.url());
@@ -63,14 +82,38 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Modules => {
-            let db = compose::database(&config, database).await?;
+        Command::Modules { change } => {
+            let change = change.map(|c| match c {
+                ModuleChange::Enable { module } => (remote::Action::Enable, module),
+                ModuleChange::Disable { module } => (remote::Action::Disable, module),
+                ModuleChange::Restart { module } => (remote::Action::Restart, module),
+            });
+            let local = !config.has_section(ADMIN);
+            let list = if !local {
+                let change = change.as_ref().map(|(a, m)| (*a, m.as_str()));
+                remote::modules(&config, change).await?
+            } else if change.is_some() {
+                return Err(
+                    "enable, disable and restart act on a running bot through its admin \
+                            API: configure [admin] (see daz.example.toml)"
+                        .into(),
+                );
+            } else {
+                let db = compose::database(&config, database).await?;
+                local::modules(compose::bot(config, &db)).await?
+            };
             println!(
-                "{:<15} {:<8} {:<7} what it does",
+                "{:<15} {:<9} {:<7} what it does",
                 "module", "state", "version"
             );
-            for line in local::modules(compose::bot(config, &db)).await? {
+            for line in local::lines(&list) {
                 println!("{line}");
+            }
+            if local {
+                println!(
+                    "{:<15} {:<9} {:<7} the CyTube connection: started by `daz-bot run` only",
+                    "cytube", "-", "-"
+                );
             }
             Ok(())
         }

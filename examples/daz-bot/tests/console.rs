@@ -214,3 +214,85 @@ fn the_other_commands_work() {
     assert_eq!(code, 1);
     assert!(err.contains("--channel"), "{err}");
 }
+
+#[test]
+fn modules_lists_and_changes_a_running_bot_through_its_admin_api() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = std::env::temp_dir().join(format!("daz-bot-admin-{}.toml", std::process::id()));
+    std::fs::write(
+        &config,
+        format!("[admin]\nbind = \"127.0.0.1:{port}\"\ntoken = \"0123456789abcdef-test\"\n"),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap().to_owned();
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_daz-bot"))
+        .args([
+            "--config",
+            &config,
+            "--database",
+            "sqlite::memory:",
+            "console",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let modules = |extra: &[&str]| {
+        let mut args = vec!["--config", config.as_str(), "modules"];
+        args.extend_from_slice(extra);
+        run(&args, "")
+    };
+    let mut listed = (1, String::new(), String::new());
+    for _ in 0..500 {
+        listed = modules(&[]);
+        if listed.0 == 0 && listed.1.contains("admin") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (code, out, err) = listed;
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("greeting") && l.contains(" running ")),
+        "{out}"
+    );
+    let (code, out, err) = modules(&["disable", "greeting"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("greeting") && l.contains(" disabled ")),
+        "{out}"
+    );
+    let (code, _, err) = modules(&["restart", "nope"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("404") && err.contains("no module \"nope\""),
+        "{err}"
+    );
+    drop(bot.stdin.take());
+    assert!(bot.wait().unwrap().success());
+    // The bot is gone: said so.
+    let (code, _, err) = modules(&[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("is it running?"), "{err}");
+    // Without [admin], changes are refused with the way to enable them.
+    let (code, _, err) = run(
+        &[
+            "--database",
+            "sqlite::memory:",
+            "modules",
+            "disable",
+            "greeting",
+        ],
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("configure [admin]"), "{err}");
+    let _ = std::fs::remove_file(&config);
+}

@@ -90,6 +90,7 @@ impl AdminBot {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+        daz_cytube::ensure_tls_provider();
         let mut api = Api {
             base: base.expect("the admin API listens"),
             http: reqwest::Client::new(),
