@@ -2,6 +2,7 @@
 //! handler `#[commands]` wrote, then records the outcome.
 
 use std::any::Any;
+use tracing::Instrument;
 
 use super::audit::{AuditOutcome, CommandAudit};
 use super::invocation::Invocation;
@@ -18,7 +19,14 @@ pub(crate) async fn run(
     event: &Event,
 ) -> ModuleResult {
     let call = event.payload::<Invocation>()?.clone();
-    let result = handler(module, ctx, &call).await;
+    let span = tracing::info_span!(
+        "command",
+        command = call.command.as_str(),
+        user = call.user.as_str(),
+        room = call.room.as_str(),
+        pm = call.pm,
+    );
+    let result = handler(module, ctx, &call).instrument(span).await;
     let outcome = match &result {
         Ok(()) => AuditOutcome::Ran,
         Err(e) => AuditOutcome::Failed {

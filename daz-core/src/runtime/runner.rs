@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 use super::metrics::ModuleMetrics;
 use super::policy::{Failures, RestartPolicy};
@@ -256,7 +257,17 @@ impl Runner {
         let tick = (event.topic() == &Tick::TOPIC)
             .then(|| event.payload::<Tick>().ok().map(|t| t.task))
             .flatten();
-        let outcome = self.dispatch(ctx, event).await;
+        let span = tracing::info_span!(
+            "event",
+            module = &*self.shared.name,
+            topic = event.topic().as_str(),
+            event_id = %event.id(),
+            correlation = tracing::field::Empty,
+        );
+        if let Some(correlation) = event.correlation_id() {
+            span.record("correlation", tracing::field::display(correlation));
+        }
+        let outcome = self.dispatch(ctx, event).instrument(span).await;
         if let Some(task) = tick {
             self.scheduler.done(task);
         }

@@ -14,4 +14,5 @@
 //! ```
 
 pub mod compose;
+pub mod logging;
 pub mod modules;

@@ -36,12 +36,20 @@ fn with(bot: BotBuilder, admin: Option<AdminHttp>) -> BotBuilder {
 }
 
 async fn execute(cli: Cli) -> Result<(), Failure> {
-    let config = compose::config(cli.config.as_deref())?;
+    let mut config = compose::config(cli.config.as_deref())?;
     let database = cli.database.as_deref();
-    match cli.command.unwrap_or(Command::Console {
+    let command = cli.command.unwrap_or(Command::Console {
         user: "you".into(),
         rank: 1.0,
-    }) {
+    });
+    // `run` reports what it does; the others say only what goes wrong.
+    let quiet = if matches!(command, Command::Run { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
+    daz_bot::logging::init(config.remove_section(daz_bot::logging::LOG), quiet)?;
+    match command {
         Command::Console { user, rank } => {
             let db = compose::database(&config, database).await?;
             let config = console::without_flood_limit(config);

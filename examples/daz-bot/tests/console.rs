@@ -6,8 +6,13 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn run(args: &[&str], input: &str) -> (i32, String, String) {
+    run_with(args, input, &[])
+}
+
+fn run_with(args: &[&str], input: &str, env: &[(&str, &str)]) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_daz-bot"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -176,13 +181,21 @@ fn the_other_commands_work() {
     }
     assert!(out.contains("cytube          -"), "{out}");
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/daz.example.toml");
-    let (code, out, err) = run(&["--config", example, "check-config"], "");
+    let token = [("DAZ_ADMIN_TOKEN", "0123456789abcdef-example")];
+    let (code, out, err) = run_with(&["--config", example, "check-config"], "", &token);
     assert_eq!(code, 0, "the example configuration is valid: {err}");
+    let (code, _, err) = run(&["--config", example, "check-config"], "");
+    assert_eq!(code, 1);
+    assert!(err.contains("DAZ_ADMIN_TOKEN, which is not set"), "{err}");
     assert!(out.contains("valid"), "{out}");
     let bad = std::env::temp_dir().join(format!("daz-bot-bad-{}.toml", std::process::id()));
     let text = std::fs::read_to_string(example).unwrap();
     std::fs::write(&bad, text.replace("fee_percent = 5", "fee_percent = 500")).unwrap();
-    let (code, _, err) = run(&["--config", bad.to_str().unwrap(), "check-config"], "");
+    let (code, _, err) = run_with(
+        &["--config", bad.to_str().unwrap(), "check-config"],
+        "",
+        &token,
+    );
     let _ = std::fs::remove_file(&bad);
     assert_eq!(code, 1);
     assert!(
