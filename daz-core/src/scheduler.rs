@@ -6,6 +6,7 @@ mod clock;
 mod core;
 mod durable;
 mod label;
+pub(crate) mod metrics;
 mod store;
 mod task;
 mod wheel;
@@ -18,6 +19,7 @@ use tokio::sync::Notify;
 pub use clock::Clock;
 
 use self::core::{Core, Entry, Stamp};
+use self::metrics::SchedulerMetrics;
 pub use store::{DurableTask, MemoryTaskStore, TaskStore};
 pub use task::{Missed, TaskId, TaskInfo, TaskOptions, Tick};
 
@@ -31,6 +33,7 @@ struct Inner {
     store: Arc<dyn TaskStore>,
     wake: Notify,
     bus: EventBus,
+    metrics: SchedulerMetrics,
 }
 
 /// The bot's scheduler; cheap to clone. Modules reach it through
@@ -59,13 +62,15 @@ impl Scheduler {
     /// A scheduler keeping durable one-shots in `store`.
     #[must_use]
     pub fn with_store(bus: EventBus, clock: Clock, store: Arc<dyn TaskStore>) -> Self {
+        let metrics = SchedulerMetrics::new();
         Self {
             inner: Arc::new(Inner {
                 source: Arc::from("daz"),
                 store,
-                core: Mutex::new(Core::new(clock)),
+                core: Mutex::new(Core::new(clock, metrics.clone())),
                 wake: Notify::new(),
                 bus,
+                metrics,
             }),
         }
     }
@@ -140,6 +145,7 @@ impl Scheduler {
                 late_max_ms: 0,
             },
         );
+        core.metrics.count(core.tasks.len());
         // The driver sleeps until the wheel's next deadline; wake it only
         // if this task comes before that.
         let deadline = core.wheel.next_deadline();
@@ -168,10 +174,12 @@ impl Scheduler {
     fn cancel_if(&self, id: TaskId, allowed: impl Fn(&Entry) -> bool) -> bool {
         let removed = {
             let mut core = lock(&self.inner.core);
-            match core.tasks.get(&id) {
+            let removed = match core.tasks.get(&id) {
                 Some(entry) if allowed(entry) => core.tasks.remove(&id),
                 _ => None,
-            }
+            };
+            core.metrics.count(core.tasks.len());
+            removed
         };
         let Some(entry) = removed else {
             return false;
@@ -272,6 +280,7 @@ impl Scheduler {
     /// A tick as an event addressed to `owner` (so the bus need not
     /// re-address it), stamped with its due time.
     fn tick_event(&self, owner: &Arc<str>, tick: Tick) -> Event {
+        self.inner.metrics.ticked(tick.late_ms);
         let due_ms = u64::try_from(tick.due.timestamp_millis()).unwrap_or(0);
         let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(due_ms);
         Event::builder_at(Tick::TOPIC, at)
@@ -281,6 +290,7 @@ impl Scheduler {
     }
 
     fn undelivered(&self, owner: &str, id: TaskId, error: &crate::Error) {
+        self.inner.metrics.undelivered.increment(1);
         tracing::warn!(task = %id, module = %owner, %error, "tick not delivered");
         if let Some(entry) = lock(&self.inner.core).tasks.get_mut(&id) {
             entry.failures = entry.failures.saturating_add(1);
@@ -396,6 +406,7 @@ impl Scheduler {
                     forget.push((id, done.label.owner.to_string(), key));
                 }
             }
+            core.metrics.count(core.tasks.len());
             core.wheel.next_deadline()
         };
         let failed = self.send(sends);

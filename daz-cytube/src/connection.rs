@@ -13,6 +13,7 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::codec::{Incoming, Open, pong};
 use crate::error::{Error, Result};
+use crate::metrics::LinkMetrics;
 
 /// The largest frame accepted from the server: a full playlist (4000
 /// items) is about a megabyte, so well above that.
@@ -62,6 +63,16 @@ impl Connection {
     /// [`Error::Connect`] when the socket cannot be opened or the first
     /// frame is not an open packet; [`Error::Timeout`].
     pub async fn open(url: &str, timeout: Duration) -> Result<Self> {
+        Self::open_in(url, timeout, "").await
+    }
+
+    /// [`open`](Self::open), counting frames and ping gaps under the label
+    /// `room` (see [`metrics`](crate::metrics)).
+    ///
+    /// # Errors
+    ///
+    /// As [`open`](Self::open).
+    pub async fn open_in(url: &str, timeout: Duration, room: &str) -> Result<Self> {
         let fail = |reason: String| Error::Connect {
             url: url.to_owned(),
             reason,
@@ -98,8 +109,11 @@ impl Connection {
         };
         let (outbound, mut to_send) = mpsc::channel::<Outbound>(OUTBOUND);
         let (events, inbound) = mpsc::channel(INBOUND);
+        let link = LinkMetrics::new(room);
+        let sent = link.frames_out.clone();
         let writer = tokio::spawn(async move {
             while let Some(Outbound::Frame(frame)) = to_send.recv().await {
+                sent.increment(1);
                 if let Err(e) = sink.send(Message::text(frame)).await {
                     tracing::debug!(error = %e, "the WebSocket stopped taking frames");
                     break;
@@ -109,7 +123,7 @@ impl Connection {
         });
         let silence = Duration::from_millis(open.ping_interval.saturating_add(open.ping_timeout));
         let pongs = outbound.clone();
-        let reader = tokio::spawn(read_loop(stream, events, pongs, silence));
+        let reader = tokio::spawn(read_loop(stream, events, pongs, silence, link));
         Ok(Self {
             open,
             outbound,
@@ -174,6 +188,7 @@ async fn read_loop(
     events: mpsc::Sender<LinkEvent>,
     pongs: mpsc::Sender<Outbound>,
     silence: Duration,
+    mut link: LinkMetrics,
 ) {
     let ended = loop {
         let next = match tokio::time::timeout(silence, stream.next()).await {
@@ -196,18 +211,22 @@ async fn read_loop(
                     reason: e.to_string(),
                 };
             }
-            Some(Ok(Message::Text(text))) => match Incoming::decode(&text) {
-                Ok(Incoming::Ping(data)) => {
-                    if pongs.send(Outbound::Frame(pong(&data))).await.is_err() {
-                        break Error::Closed {
-                            reason: "the writer has stopped".to_owned(),
-                        };
+            Some(Ok(Message::Text(text))) => {
+                link.frames_in.increment(1);
+                match Incoming::decode(&text) {
+                    Ok(Incoming::Ping(data)) => {
+                        link.ping();
+                        if pongs.send(Outbound::Frame(pong(&data))).await.is_err() {
+                            break Error::Closed {
+                                reason: "the writer has stopped".to_owned(),
+                            };
+                        }
+                        continue;
                     }
-                    continue;
+                    Ok(incoming) => LinkEvent::Frame(incoming),
+                    Err(e) => LinkEvent::BadFrame(e),
                 }
-                Ok(incoming) => LinkEvent::Frame(incoming),
-                Err(e) => LinkEvent::BadFrame(e),
-            },
+            }
             Some(Ok(Message::Close(frame))) => {
                 let reason = frame.map_or_else(
                     || "the server closed the socket".to_owned(),

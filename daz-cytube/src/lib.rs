@@ -22,6 +22,7 @@ pub mod connection;
 pub mod discovery;
 mod error;
 pub mod event;
+pub mod metrics;
 pub mod reconnect;
 pub mod room;
 pub mod session;

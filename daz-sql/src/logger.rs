@@ -5,6 +5,7 @@
 //! and correlation id).
 
 mod copy;
+mod metrics;
 mod rows;
 mod rules;
 mod tables;

@@ -215,6 +215,17 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         text.contains("daz_module_events_total{module=\"cytube\"}"),
         "{text}"
     );
+    for series in [
+        "daz_bus_published_total ",
+        "daz_cytube_connected{room=\"testchan\"} 1",
+        "daz_cytube_frames_in_total{room=\"testchan\"} ",
+        "daz_cytube_frames_out_total{room=\"testchan\"} ",
+        "daz_cytube_users{room=\"testchan\"} ",
+        "daz_scheduler_tasks 1",
+        "daz_module_handler_seconds{module=\"cytube\",quantile=\"0.5\"} ",
+    ] {
+        assert!(text.contains(series), "{series} in {text}");
+    }
 
     // The CyTube server goes away: not ready, with the reason.
     bot.crash_server().await;

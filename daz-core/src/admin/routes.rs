@@ -149,12 +149,29 @@ async fn ready(Extract(state): Extract<State>) -> Response {
     }
 }
 
+/// The bus's own totals, copied into the recorder as the page is made
+/// (the bus counts them anyway; nothing is recorded per event).
+fn bus_totals(bus: &EventBus) {
+    let stats = bus.stats();
+    for (name, value) in [
+        ("daz_bus_published_total", stats.published),
+        ("daz_bus_delivered_total", stats.delivered),
+        ("daz_bus_dropped_total", stats.dropped),
+        ("daz_bus_unrouted_total", stats.unrouted),
+        ("daz_bus_sent_total", stats.sent),
+        ("daz_bus_requests_total", stats.requests),
+        ("daz_bus_request_timeouts_total", stats.timeouts),
+    ] {
+        metrics::counter!(name).absolute(value);
+    }
+}
+
 async fn metrics(Extract(state): Extract<State>) -> Response {
     match &state.0.prometheus {
-        Some(prometheus) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-            prometheus.render(),
-        )
+        Some(prometheus) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], {
+            bus_totals(&state.0.bus);
+            prometheus.render()
+        })
             .into_response(),
         None => error(
             StatusCode::NOT_FOUND,

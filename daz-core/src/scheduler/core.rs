@@ -1,5 +1,6 @@
 //! The scheduler's data: tasks, their timer wheel, interned names.
 
+use super::metrics::SchedulerMetrics;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -96,11 +97,13 @@ pub(super) struct Core {
     pub(super) clock: Clock,
     /// The last task id given out.
     pub(super) next_id: u64,
+    pub(super) metrics: SchedulerMetrics,
 }
 
 impl Core {
-    pub(super) fn new(clock: Clock) -> Self {
+    pub(super) fn new(clock: Clock, metrics: SchedulerMetrics) -> Self {
         Self {
+            metrics,
             wheel: Wheel::new(clock.now_ms()),
             clock,
             next_id: 0,

@@ -14,6 +14,7 @@ use crate::connection::{Connection, LinkEvent};
 use crate::discovery;
 use crate::error::{Error, Result};
 use crate::event::ServerEvent;
+use crate::metrics::RoomMetrics;
 use crate::reconnect::{CycleState, KickReaction, ReconnectStore, react_to_kick};
 use crate::session::{JoinSettings, join};
 use crate::state::ChannelState;
@@ -114,12 +115,22 @@ pub(super) async fn run(
         }
     };
     let mut seed = u64::from(std::process::id()) | 1;
+    let metrics = RoomMetrics::new(&room);
     loop {
-        let (reason, next) =
-            match attempt(&config, &mut commands, &events, &mut cycle, &*store).await {
-                Ended::ByOwner => return,
-                Ended::Lost { reason, next } => (reason, next),
-            };
+        let ended = attempt(
+            &config,
+            &mut commands,
+            &events,
+            &mut cycle,
+            &*store,
+            &metrics,
+        )
+        .await;
+        metrics.connected(false);
+        let (reason, next) = match ended {
+            Ended::ByOwner => return,
+            Ended::Lost { reason, next } => (reason, next),
+        };
         let policy = &config.reconnect;
         let delay = match next {
             Next::Stop => {
@@ -139,6 +150,7 @@ pub(super) async fn run(
             }
         };
         tracing::info!(%room, %reason, retry_in = ?delay, "disconnected");
+        metrics.reconnecting();
         let _ = events
             .send(RoomEvent::Disconnected {
                 reason,
@@ -180,7 +192,7 @@ async fn connect(config: &RoomConfig) -> Result<Connection> {
             discovery::socket_url(&server.url)
         }
     };
-    Connection::open(&url, config.connect_timeout).await
+    Connection::open_in(&url, config.connect_timeout, &config.channel).await
 }
 
 async fn attempt(
@@ -189,6 +201,7 @@ async fn attempt(
     events: &mpsc::Sender<RoomEvent>,
     cycle: &mut CycleState,
     store: &dyn ReconnectStore,
+    metrics: &RoomMetrics,
 ) -> Ended {
     let lost = |e: Error| {
         let next = after_error(&e);
@@ -223,6 +236,8 @@ async fn attempt(
         state.apply(&received.event);
     }
     outbound.follow(&state);
+    metrics.connected(true);
+    metrics.users(state.users.len());
     let _ = events
         .send(RoomEvent::Joined {
             name: joined.name.clone(),
@@ -237,7 +252,15 @@ async fn attempt(
             })
             .await;
     }
-    let ended = session(&mut conn, &mut state, &mut outbound, commands, events).await;
+    let ended = session(
+        &mut conn,
+        &mut state,
+        &mut outbound,
+        commands,
+        events,
+        metrics,
+    )
+    .await;
     let unsent = outbound.clear();
     if unsent > 0 {
         tracing::warn!(room = %config.channel, lines = unsent, "lines not sent before the connection ended");
@@ -291,6 +314,7 @@ async fn session(
     outbound: &mut Outbound,
     commands: &mut mpsc::Receiver<Command>,
     events: &mpsc::Sender<RoomEvent>,
+    metrics: &RoomMetrics,
 ) -> Ended {
     loop {
         let ready = outbound.ready_at(Instant::now());
@@ -298,7 +322,11 @@ async fn session(
             command = commands.recv() => match command {
                 None | Some(Command::Stop) => return Ended::ByOwner,
                 Some(Command::Send(action, reply)) => {
-                    let _ = reply.send(send(conn, state, outbound, &action).await);
+                    let sent = send(conn, state, outbound, &action).await;
+                    if matches!(sent, Ok(Sent::Queued { .. })) {
+                        metrics.throttled.increment(1);
+                    }
+                    let _ = reply.send(sent);
                 }
                 Some(Command::State(reply)) => { let _ = reply.send(state.clone()); }
             },
@@ -322,9 +350,11 @@ async fn session(
                     Some(LinkEvent::Frame(_)) => continue,
                 };
                 state.apply(&event);
+                metrics.users(state.users.len());
                 let ended = match &event {
                     ServerEvent::Rank(_) | ServerEvent::ChannelOpts(_) => { outbound.follow(state); None }
                     ServerEvent::Cooldown(ms) => {
+                        metrics.cooldowns.increment(1);
                         let wait = Duration::try_from_secs_f64(ms.0.max(0.0) / 1000.0).unwrap_or(Duration::from_secs(1));
                         outbound.cooldown(Instant::now(), wait);
                         None

@@ -4,6 +4,7 @@
 //! stay, new rows beyond the bound are dropped and counted, and the writer
 //! retries with backoff. A stop flushes everything.
 
+use super::metrics::LoggerMetrics;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -39,6 +40,7 @@ pub(crate) struct Shared {
     pub(crate) dropped: AtomicU64,
     pub(crate) failures: AtomicU64,
     pub(crate) batches: AtomicU64,
+    metrics: LoggerMetrics,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -57,6 +59,7 @@ impl Shared {
             dropped: AtomicU64::new(0),
             failures: AtomicU64::new(0),
             batches: AtomicU64::new(0),
+            metrics: LoggerMetrics::default(),
         }
     }
 
@@ -67,6 +70,7 @@ impl Shared {
             let mut rows = lock(&self.rows);
             if rows.len().saturating_add(pending) >= self.tuning.buffer {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
+                self.metrics.dropped.increment(1);
                 return;
             }
             rows.push_back(row);
@@ -124,6 +128,7 @@ impl Writer {
                     batch
                 }
             };
+            let started = Instant::now();
             match write(&self.db, &batch).await {
                 Ok(()) => {
                     let s = &self.shared;
@@ -134,12 +139,14 @@ impl Writer {
                     s.batches.fetch_add(1, Ordering::Relaxed);
                     self.set_pending(0);
                     let left = lock(&s.rows).len();
+                    s.metrics.wrote(batch.len(), started.elapsed(), left);
                     *lock(&s.oldest) = (left > 0).then(Instant::now);
                     self.retry_at = None;
                     self.backoff = Duration::ZERO;
                 }
                 Err(e) => {
                     self.shared.failures.fetch_add(1, Ordering::Relaxed);
+                    self.shared.metrics.failed(self.shared.buffered());
                     self.backoff = (self.backoff * 2)
                         .clamp(Duration::from_millis(100), self.shared.tuning.max_backoff);
                     self.retry_at = Some(Instant::now() + self.backoff);
