@@ -360,6 +360,7 @@ impl Runner {
     /// Calls `stop` (errors and panics logged), then removes what the
     /// module left on the bus and its tasks.
     async fn stop_module(&mut self, ctx: &mut Context, inbox: Subscription) {
+        self.metrics.flush();
         self.set(ModuleState::Stopping, None);
         if let Err(reason) = flatten(guard(self.module.stop(ctx)).await) {
             tracing::warn!(module = %self.shared.name, %reason, "stop failed; stopping anyway");
