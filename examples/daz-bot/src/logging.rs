@@ -10,14 +10,26 @@
 //! [log.modules]                # a level for what one module does
 //! economy = "debug"
 //! cytube = "warn"
+//!
+//! [log.otel]                   # spans over OTLP/HTTP (feature `otel`)
+//! endpoint = "http://127.0.0.1:4318/v1/traces"
+//! service = "daz-bot"
 //! ```
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use serde::Deserialize;
-use tracing_subscriber::EnvFilter;
 use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
+use tracing_subscriber::{EnvFilter, Layer, Registry};
+
+#[cfg(feature = "otel")]
+mod otel;
+
+/// A layer of the log subscriber.
+type Boxed = Box<dyn Layer<Registry> + Send + Sync>;
 
 /// The section's name.
 pub const LOG: &str = "log";
@@ -47,6 +59,40 @@ pub struct LogSettings {
     /// A level per daz module (by module name), for what it does while
     /// handling an event.
     pub modules: BTreeMap<String, String>,
+    /// Export spans over OTLP/HTTP (feature `otel`).
+    pub otel: Option<OtelSettings>,
+}
+
+/// `[log.otel]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtelSettings {
+    /// The collector's OTLP/HTTP traces URL, e.g.
+    /// `http://127.0.0.1:4318/v1/traces`.
+    pub endpoint: String,
+    /// The service name the spans carry (default `daz-bot`).
+    #[serde(default = "default_service")]
+    pub service: String,
+}
+
+fn default_service() -> String {
+    "daz-bot".to_owned()
+}
+
+/// Keeps the span exporter until the end; dropping it sends what is left.
+#[must_use = "dropping the guard stops the span export"]
+pub struct LogGuard {
+    #[cfg(feature = "otel")]
+    otel: Option<otel::Exporter>,
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        #[cfg(feature = "otel")]
+        if let Some(exporter) = self.otel.take() {
+            exporter.shutdown();
+        }
+    }
 }
 
 impl Default for LogSettings {
@@ -55,6 +101,7 @@ impl Default for LogSettings {
             level: "info".to_owned(),
             format: LogFormat::Auto,
             modules: BTreeMap::new(),
+            otel: None,
         }
     }
 }
@@ -88,13 +135,28 @@ impl LogSettings {
     }
 }
 
+/// The lines' layer for `format`.
+fn lines(format: LogFormat) -> Boxed {
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => layer
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .boxed(),
+        LogFormat::Auto if std::io::stderr().is_terminal() => layer.pretty().boxed(),
+        LogFormat::Auto | LogFormat::Text => layer.with_ansi(false).boxed(),
+    }
+}
+
 /// Installs the process's log subscriber from `settings` (a `[log]`
 /// section, or `None` for the defaults with `default_level`).
 ///
 /// # Errors
 ///
-/// Bad settings, named; or a subscriber installed already.
-pub fn init(settings: Option<serde_json::Value>, default_level: &str) -> Result<(), String> {
+/// Bad settings, named; `[log.otel]` in a build without the `otel`
+/// feature; or a subscriber installed already.
+pub fn init(settings: Option<serde_json::Value>, default_level: &str) -> Result<LogGuard, String> {
     let settings: LogSettings = match settings {
         Some(value) => serde_json::from_value(value).map_err(|e| format!("[log]: {e}"))?,
         None => LogSettings {
@@ -108,19 +170,35 @@ pub fn init(settings: Option<serde_json::Value>, default_level: &str) -> Result<
         }
         _ => settings.filter()?,
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let installed = match settings.format {
-        LogFormat::Json => builder
-            .json()
-            .with_current_span(true)
-            .with_span_list(true)
-            .try_init(),
-        LogFormat::Auto if std::io::stderr().is_terminal() => builder.pretty().try_init(),
-        LogFormat::Auto | LogFormat::Text => builder.with_ansi(false).try_init(),
+    #[cfg_attr(not(feature = "otel"), allow(unused_mut, reason = "otel adds a layer"))]
+    let mut layers = vec![lines(settings.format)];
+    #[cfg(feature = "otel")]
+    let guard = match &settings.otel {
+        Some(otel) => {
+            let (layer, exporter) = otel::layer(otel)?;
+            layers.push(layer);
+            LogGuard {
+                otel: Some(exporter),
+            }
+        }
+        None => LogGuard { otel: None },
     };
-    installed.map_err(|e| format!("cannot install the log subscriber: {e}"))
+    #[cfg(not(feature = "otel"))]
+    let guard = match &settings.otel {
+        Some(_) => {
+            return Err(
+                "[log.otel]: this daz-bot was built without the `otel` feature \
+                 (cargo build -p daz-bot --features otel)"
+                    .to_owned(),
+            );
+        }
+        None => LogGuard {},
+    };
+    tracing_subscriber::registry()
+        .with(layers.with_filter(filter))
+        .try_init()
+        .map_err(|e| format!("cannot install the log subscriber: {e}"))?;
+    Ok(guard)
 }
 
 #[cfg(test)]

@@ -35,20 +35,26 @@ fn with(bot: BotBuilder, admin: Option<AdminHttp>) -> BotBuilder {
     }
 }
 
-async fn execute(cli: Cli) -> Result<(), Failure> {
+/// The configuration, with logging set up from its `[log]` (kept by the
+/// caller until the end: dropping the guard flushes exported spans).
+fn prepare(cli: &Cli) -> Result<(daz_core::Config, daz_bot::logging::LogGuard), Failure> {
     let mut config = compose::config(cli.config.as_deref())?;
+    // `run` reports what it does; the others say only what goes wrong.
+    let quiet = if matches!(cli.command, Some(Command::Run { .. })) {
+        "info"
+    } else {
+        "warn"
+    };
+    let guard = daz_bot::logging::init(config.remove_section(daz_bot::logging::LOG), quiet)?;
+    Ok((config, guard))
+}
+
+async fn execute(cli: Cli, config: daz_core::Config) -> Result<(), Failure> {
     let database = cli.database.as_deref();
     let command = cli.command.unwrap_or(Command::Console {
         user: "you".into(),
         rank: 1.0,
     });
-    // `run` reports what it does; the others say only what goes wrong.
-    let quiet = if matches!(command, Command::Run { .. }) {
-        "info"
-    } else {
-        "warn"
-    };
-    daz_bot::logging::init(config.remove_section(daz_bot::logging::LOG), quiet)?;
     match command {
         Command::Console { user, rank } => {
             let db = compose::database(&config, database).await?;
@@ -138,6 +144,13 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (config, log) = match prepare(&cli) {
+        Ok(prepared) => prepared,
+        Err(e) => {
+            eprintln!("daz-bot: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -149,10 +162,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(execute(cli));
+    let outcome = runtime.block_on(execute(cli, config));
     // The terminal reader blocks a thread until the next line; do not wait
     // for it once the bot has stopped.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    drop(log);
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -309,3 +309,18 @@ fn modules_lists_and_changes_a_running_bot_through_its_admin_api() {
     assert!(err.contains("configure [admin]"), "{err}");
     let _ = std::fs::remove_file(&config);
 }
+
+#[cfg(not(feature = "otel"))]
+#[test]
+fn otel_settings_need_the_otel_feature() {
+    let config = std::env::temp_dir().join(format!("daz-bot-no-otel-{}.toml", std::process::id()));
+    std::fs::write(
+        &config,
+        "[log.otel]\nendpoint = \"http://127.0.0.1:4318/v1/traces\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["--config", config.to_str().unwrap(), "check-config"], "");
+    let _ = std::fs::remove_file(&config);
+    assert_eq!(code, 1);
+    assert!(err.contains("built without the `otel` feature"), "{err}");
+}
