@@ -49,3 +49,6 @@ mod book_deployment {}
 
 #[doc = include_str!("../../docs/src/metrics.md")]
 mod book_metrics {}
+
+#[doc = include_str!("../../docs/src/operations.md")]
+mod book_operations {}
