@@ -117,6 +117,14 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         bot.api.json("POST", "/modules/ticker/explode").await.0,
         StatusCode::NOT_FOUND
     );
+    let (status, refusal) = bot.api.json("POST", "/modules/admin/disable").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refusal}");
+    assert!(
+        refusal["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot stop itself")
+    );
     let (status, after) = bot.api.json("POST", "/modules/ticker/disable").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(module(&after, "ticker")["enabled"], false);

@@ -213,6 +213,13 @@ async fn control(
         },
         _ => return error(StatusCode::NOT_FOUND, "actions: enable, disable, restart"),
     };
+    if name == super::ADMIN && action != "enable" {
+        // The answer would never arrive: the server stops with the module.
+        return error(
+            StatusCode::CONFLICT,
+            "the admin API cannot stop itself; use the bot's own controls",
+        );
+    }
     match state.modules().await {
         Ok(list) if list.get(&name).is_none() => {
             return error(StatusCode::NOT_FOUND, &format!("no module {name:?}"));
