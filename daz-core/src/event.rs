@@ -46,6 +46,8 @@ struct Head {
     timestamp: u64,
     priority: Priority,
     loggable: bool,
+    /// The trace: the id of the event that set this one off, at the root.
+    trace: Option<EventId>,
     #[allow(
         clippy::box_collection,
         reason = "8 bytes in every event instead of 24; most events have no tags"
@@ -78,6 +80,7 @@ impl Head {
             timestamp,
             priority: Priority::Normal,
             loggable: true,
+            trace: None,
             tags: None,
         }
     }
@@ -260,6 +263,15 @@ impl Event {
         self.route.as_ref()?.reply_to.as_deref()
     }
 
+    /// The trace the event belongs to: the id of the first event of the
+    /// chain that led to it (a chat line, then the command it was, then
+    /// the reply), or its own id when it starts one. Modules' events carry
+    /// it on their own; log lines and spans show it as `trace`.
+    #[must_use]
+    pub fn trace_id(&self) -> EventId {
+        self.body.head.trace.unwrap_or(self.body.head.id)
+    }
+
     /// The CyTube channel the event belongs to, if any.
     #[must_use]
     pub fn room(&self) -> Option<&str> {
@@ -416,6 +428,14 @@ impl EventBuilder {
     /// Sets the CyTube channel (default: none, meaning not room-specific).
     pub fn room(mut self, room: impl Into<Arc<str>>) -> Self {
         self.head.room = Some(room.into());
+        self
+    }
+
+    /// Puts the event in `trace` (default: it starts a trace of its own;
+    /// [`Context::event`](crate::Context::event) sets the trace of the
+    /// event being handled).
+    pub fn trace(mut self, trace: EventId) -> Self {
+        self.head.trace = Some(trace);
         self
     }
 

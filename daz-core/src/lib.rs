@@ -64,6 +64,7 @@ pub mod chat;
 pub mod command;
 pub mod prelude;
 pub mod schedule;
+pub mod spans;
 #[cfg(feature = "testing")]
 pub mod testing;
 

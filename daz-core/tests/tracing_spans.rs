@@ -8,10 +8,10 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use daz_core::chat::Rank;
+use daz_core::chat::{CHAT_TOPIC, Rank};
 use daz_core::command::CommandContext;
 use daz_core::testing::Harness;
-use daz_core::{Context, Event, Module, ModuleResult, Topic, commands};
+use daz_core::{Context, Event, Module, ModuleResult, Pattern, Topic, commands};
 
 #[derive(Clone, Default)]
 struct Lines(Arc<Mutex<Vec<u8>>>);
@@ -52,6 +52,26 @@ impl Module for Echo {
     }
 }
 
+/// Passes every chat line on as `relay.out`.
+#[derive(Default, daz_core::Module)]
+#[module(name = "relay")]
+struct Relay;
+
+#[daz_core::async_trait]
+impl Module for Relay {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        ctx.subscribe(Pattern::from(CHAT_TOPIC))?;
+        Ok(())
+    }
+    async fn handle(&mut self, ctx: &mut Context, _event: Event) -> ModuleResult {
+        ctx.publish_event(
+            ctx.event(Topic::new("relay.out")?)
+                .json(serde_json::json!(1)),
+        );
+        Ok(())
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn log_lines_carry_the_event_and_the_command() {
     let lines = Lines::default();
@@ -64,10 +84,32 @@ async fn log_lines_carry_the_event_and_the_command() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let mut room = Harness::builder().module(Echo).build().await.unwrap();
+    let mut room = Harness::builder()
+        .module(Echo)
+        .module(Relay)
+        .build()
+        .await
+        .unwrap();
     room.join("ann", Rank::REGISTERED).await;
+    room.published(&Pattern::new(">").unwrap());
     room.say("ann", "!echo").await;
     assert_eq!(room.said(), ["echo"]);
+    let published = room.published(&Pattern::new(">").unwrap());
+    let chat_id = published
+        .iter()
+        .find(|e| e.topic() == &CHAT_TOPIC)
+        .unwrap()
+        .id();
+    let relayed = published
+        .iter()
+        .find(|e| e.topic().as_str() == "relay.out")
+        .unwrap();
+    assert_eq!(
+        relayed.trace_id(),
+        chat_id,
+        "a module's event joins the trace"
+    );
+    assert_ne!(relayed.id(), chat_id);
     let request = Event::builder(Topic::new("echo.ask").unwrap()).json(serde_json::json!({}));
     let request_id = request.id();
     let reply = room
@@ -85,10 +127,18 @@ async fn log_lines_carry_the_event_and_the_command() {
             && echoing.contains("command{command=\"echo\" user=\"ann\" room=\"lobby\" pm=false}"),
         "{echoing}"
     );
+    // The command is in the chat line's trace.
+    assert!(echoing.contains(&format!(" trace={chat_id}")), "{echoing}");
+    assert!(
+        !echoing.contains(&format!("event_id={chat_id}")),
+        "{echoing}"
+    );
     let answering = text.lines().find(|l| l.contains("answering")).unwrap();
     assert!(
         answering.contains("topic=\"echo.ask\"")
-            && answering.contains(&format!("event_id={request_id} correlation={correlation}")),
+            && answering.contains(&format!(
+                "event_id={request_id} trace={request_id} correlation={correlation}"
+            )),
         "{answering}"
     );
 }

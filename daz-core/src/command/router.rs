@@ -28,6 +28,8 @@ pub struct Routed {
     pub topic: Topic,
     module: Arc<str>,
     index: usize,
+    /// The trace the command event joins (the chat line's).
+    pub trace: Option<crate::EventId>,
 }
 
 impl Routed {
@@ -232,6 +234,7 @@ impl Router {
             return reject(entry, call, Reason::BadArguments { error, usage });
         }
         let routed = Routed {
+            trace: None,
             invocation: call.invocation(entry),
             topic: entry.topic.clone(),
             module: Arc::clone(&entry.module),
@@ -346,11 +349,14 @@ impl Router {
         routed: Routed,
         now: Instant,
     ) -> Option<(Rejection, CommandAudit)> {
-        let event = Event::builder(routed.topic.clone())
+        let mut event = Event::builder(routed.topic.clone())
             .source(ROUTER)
             .target(Arc::clone(&routed.module))
-            .room(routed.invocation.room.as_str())
-            .payload(routed.invocation.clone());
+            .room(routed.invocation.room.as_str());
+        if let Some(trace) = routed.trace {
+            event = event.trace(trace);
+        }
+        let event = event.payload(routed.invocation.clone());
         match bus.send(&routed.module, event) {
             Ok(()) => {
                 self.dispatched(&routed, now);

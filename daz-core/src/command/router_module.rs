@@ -104,10 +104,13 @@ impl CommandRouter {
         let now = Instant::now();
         match router.route(message, now) {
             Decision::Ignore => Ok(()),
-            Decision::Route(routed) => match router.deliver(ctx.bus(), routed, now) {
-                None => Ok(()),
-                Some((rejection, audit)) => self.refuse(ctx, &rejection, audit),
-            },
+            Decision::Route(mut routed) => {
+                routed.trace = ctx.trace_id();
+                match router.deliver(ctx.bus(), routed, now) {
+                    None => Ok(()),
+                    Some((rejection, audit)) => self.refuse(ctx, &rejection, audit),
+                }
+            }
             Decision::Reply { to, lines, audit } => {
                 if let Some(audit) = audit {
                     ctx.publish(audit);

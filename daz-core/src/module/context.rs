@@ -11,7 +11,7 @@ use crate::schedule::Schedule;
 use crate::{
     Config, Event, EventBuilder, EventBus, EventPayload, Pattern, Result, SubscriptionId, Topic,
 };
-use crate::{Scheduler, TaskId, TaskOptions};
+use crate::{EventId, Scheduler, TaskId, TaskOptions};
 
 /// Handed to every [`Module`](crate::Module) hook: the module's name, the
 /// bus, its mailbox, and the tasks it spawned.
@@ -26,6 +26,8 @@ pub struct Context {
     config: Arc<Config>,
     mailbox: SubscriptionId,
     tasks: JoinSet<()>,
+    /// The trace of the event being handled.
+    trace: Option<EventId>,
 }
 
 impl Context {
@@ -43,6 +45,7 @@ impl Context {
             config,
             mailbox,
             tasks: JoinSet::new(),
+            trace: None,
         }
     }
 
@@ -93,7 +96,23 @@ impl Context {
 
     /// A builder for an event under `topic` with this module as its source.
     pub fn event(&self, topic: Topic) -> EventBuilder {
-        Event::builder(topic).source(Arc::clone(&self.name))
+        let event = Event::builder(topic).source(Arc::clone(&self.name));
+        match self.trace {
+            Some(trace) => event.trace(trace),
+            None => event,
+        }
+    }
+
+    /// The trace of the event being handled (what [`event`](Self::event)
+    /// puts new events in), if one is.
+    #[must_use]
+    pub fn trace_id(&self) -> Option<EventId> {
+        self.trace
+    }
+
+    /// Sets the trace of the event being handled (the runtime does).
+    pub(crate) fn set_trace(&mut self, trace: Option<EventId>) {
+        self.trace = trace;
     }
 
     /// Publishes `payload` under its type's topic, with this module as the

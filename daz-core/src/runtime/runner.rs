@@ -262,12 +262,16 @@ impl Runner {
             module = &*self.shared.name,
             topic = event.topic().as_str(),
             event_id = %event.id(),
+            trace = %event.trace_id(),
             correlation = tracing::field::Empty,
         );
         if let Some(correlation) = event.correlation_id() {
             span.record("correlation", tracing::field::display(correlation));
         }
+        crate::spans::made(&span, event.trace_id());
+        ctx.set_trace(Some(event.trace_id()));
         let outcome = self.dispatch(ctx, event).instrument(span).await;
+        ctx.set_trace(None);
         if let Some(task) = tick {
             self.scheduler.done(task);
         }

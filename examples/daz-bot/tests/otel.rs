@@ -83,4 +83,42 @@ fn spans_reach_the_collector() {
             body.len()
         );
     }
+
+    // One trace: every module's span for the chat line (the router's,
+    // the chat log's, seen's…), the ping module's span for the command
+    // event and the command span share a trace id.
+    let command = spans(&body, b"command");
+    assert_eq!(command.len(), 1, "one command span");
+    let events = spans(&body, b"event");
+    let same = events.iter().filter(|t| **t == command[0]).count();
+    assert!(
+        same >= 3,
+        "the chat line's and the command's event spans are in the command's trace ({same})"
+    );
+}
+
+/// The trace ids of the spans named `name` in an OTLP protobuf request: a
+/// span is `0a 10 <trace id>` … `2a <len> <name>` (fields 1 and 5).
+fn spans(body: &[u8], name: &[u8]) -> Vec<[u8; 16]> {
+    let mut tag = vec![0x2a, u8::try_from(name.len()).unwrap()];
+    tag.extend_from_slice(name);
+    let mut found = Vec::new();
+    let mut last_trace: Option<[u8; 16]> = None;
+    let mut i = 0;
+    while i + 2 < body.len() {
+        if body[i] == 0x0a && body[i + 1] == 0x10 && i + 18 <= body.len() {
+            last_trace = Some(body[i + 2..i + 18].try_into().unwrap());
+            i += 18;
+            continue;
+        }
+        if body[i..].starts_with(&tag) {
+            if let Some(trace) = last_trace.take() {
+                found.push(trace);
+            }
+            i += tag.len();
+            continue;
+        }
+        i += 1;
+    }
+    found
 }

@@ -48,6 +48,31 @@ pub(super) fn layer(settings: &OtelSettings) -> Result<(Boxed, Exporter), String
         )
         .build();
     let tracer = provider.tracer("daz-bot");
+    // Every span of one daz trace gets the same OpenTelemetry trace id.
+    daz_core::spans::set_hook(join_trace);
     let layer = tracing_opentelemetry::layer().with_tracer(tracer).boxed();
     Ok((layer, Exporter(provider)))
+}
+
+/// Makes `span` part of the OpenTelemetry trace whose id is daz's `trace`
+/// (as if continued from a remote parent), so a chat line, the command it
+/// was and everything they set off are one trace in the collector.
+fn join_trace(span: &tracing::Span, trace: daz_core::EventId) {
+    use opentelemetry::trace::{
+        SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+    };
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+    let id = trace.as_u128();
+    // A parent span id made from the trace id: stable, never zero.
+    #[allow(clippy::cast_possible_truncation, reason = "the low half of the id")]
+    let parent = SpanId::from((id as u64) | 1);
+    let remote = SpanContext::new(
+        TraceId::from(id),
+        parent,
+        TraceFlags::SAMPLED,
+        true,
+        TraceState::default(),
+    );
+    let cx = opentelemetry::Context::new().with_remote_span_context(remote);
+    let _ = span.set_parent(cx);
 }
