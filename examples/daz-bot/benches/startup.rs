@@ -7,12 +7,7 @@
 //! Run with: `cargo bench -p daz-bot --bench startup` (add `-- --quick`
 //! for one round instead of seven).
 
-#![allow(
-    clippy::print_stdout,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a benchmark prints its figures and fails loudly"
-)]
+#![allow(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 #[path = "../../../daz-cytube/tests/support/server.rs"]
 mod server;
@@ -40,20 +35,21 @@ fn memory(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+type Fallible<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-fn spawn(args: &[&str], dir: &Path) -> Child {
-    Command::new(BOT)
+fn spawn(args: &[&str], dir: &Path) -> Fallible<Child> {
+    Ok(Command::new(BOT)
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+        .spawn()?)
 }
 
 fn stop(mut child: Child) {
@@ -64,14 +60,14 @@ fn stop(mut child: Child) {
 }
 
 /// Start to joined (ms) and idle memory (KiB) of one `daz-bot run`.
-async fn run_once(server: &TestServer, dir: &Path) -> (f64, (u64, u64)) {
+async fn run_once(server: &TestServer, dir: &Path) -> Fallible<(f64, (u64, u64))> {
     let before = server
         .received()
         .iter()
         .filter(|(n, _)| n == "login")
         .count();
     let started = Instant::now();
-    let child = spawn(&["--config", "bench.toml", "run"], dir);
+    let child = spawn(&["--config", "bench.toml", "run"], dir)?;
     loop {
         let logins = server
             .received()
@@ -81,36 +77,40 @@ async fn run_once(server: &TestServer, dir: &Path) -> (f64, (u64, u64)) {
         if logins > before {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(20), "never joined");
+        if started.elapsed() > Duration::from_secs(20) {
+            stop(child);
+            return Err("daz-bot run never joined".into());
+        }
         tokio::time::sleep(Duration::from_micros(200)).await;
     }
     let joined = started.elapsed().as_secs_f64() * 1000.0;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mem = memory(child.id());
     stop(child);
-    (joined, mem)
+    Ok((joined, mem))
 }
 
 /// Idle memory (KiB) of `daz-bot console`, and its start to banner (ms).
-fn console_once(dir: &Path) -> (f64, (u64, u64)) {
+fn console_once(dir: &Path) -> Fallible<(f64, (u64, u64))> {
     let started = Instant::now();
-    let mut child = spawn(&["--database", "sqlite://console.db", "console"], dir);
+    let mut child = spawn(&["--database", "sqlite://console.db", "console"], dir)?;
     let mut banner = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
+    let stdout = child.stdout.as_mut().ok_or("no stdout")?;
+    BufReader::new(stdout).read_line(&mut banner)?;
     let ready = started.elapsed().as_secs_f64() * 1000.0;
     std::thread::sleep(Duration::from_secs(2));
     let mem = memory(child.id());
     stop(child);
-    (ready, mem)
+    Ok((ready, mem))
 }
 
-fn version_once() -> f64 {
+fn version_once() -> Fallible<f64> {
     let started = Instant::now();
-    let out = Command::new(BOT).arg("--version").output().unwrap();
-    assert!(out.status.success());
-    started.elapsed().as_secs_f64() * 1000.0
+    let out = Command::new(BOT).arg("--version").output()?;
+    if !out.status.success() {
+        return Err("daz-bot --version failed".into());
+    }
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
 }
 
 fn mib(kib: u64) -> f64 {
@@ -118,7 +118,7 @@ fn mib(kib: u64) -> f64 {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+async fn main() -> Fallible {
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 1 } else { 7 };
     let server = TestServer::start(
@@ -127,7 +127,7 @@ async fn main() {
     )
     .await;
     let dir = std::env::temp_dir().join(format!("daz-bot-startup-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir)?;
     std::fs::write(
         dir.join("bench.toml"),
         format!(
@@ -135,10 +135,9 @@ async fn main() {
              [[cytube.rooms]]\nchannel = \"testchan\"\nuser = \"RawGuestbtt2\"\nsocket = \"{}\"\n",
             server.url()
         ),
-    )
-    .unwrap();
+    )?;
 
-    let (fresh, _) = run_once(&server, &dir).await;
+    let (fresh, _) = run_once(&server, &dir).await?;
     let mut joined = Vec::new();
     let mut run_rss = Vec::new();
     let mut run_peak = Vec::new();
@@ -146,12 +145,12 @@ async fn main() {
     let mut console_rss = Vec::new();
     let mut version = Vec::new();
     for _ in 0..rounds {
-        version.push(version_once());
-        let (ms, (rss, peak)) = run_once(&server, &dir).await;
+        version.push(version_once()?);
+        let (ms, (rss, peak)) = run_once(&server, &dir).await?;
         joined.push(ms);
         run_rss.push(mib(rss));
         run_peak.push(mib(peak));
-        let (ms, (rss, _)) = console_once(&dir);
+        let (ms, (rss, _)) = console_once(&dir)?;
         console_ready.push(ms);
         console_rss.push(mib(rss));
     }
@@ -177,4 +176,5 @@ async fn main() {
         "  daz-bot console: idle RSS                     {:>8.1} MiB  (target < 20)",
         median(console_rss)
     );
+    Ok(())
 }

@@ -74,11 +74,12 @@ mod tests {
     use daz_core::testing::Harness;
 
     #[tokio::test(start_paused = true)]
-    async fn it_answers() {
-        let mut room = Harness::builder().module({Type}).build().await.unwrap();
+    async fn it_answers() -> daz_core::Result<()> {
+        let mut room = Harness::builder().module({Type}).build().await?;
         room.say("ann", "!{name}").await;
         assert_eq!(room.said(), ["Hello from {name}, ann!"]);
         room.shutdown().await;
+        Ok(())
     }
 }
 "#;
@@ -88,19 +89,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_skeleton_is_the_compiled_example() {
+    fn the_skeleton_is_the_compiled_example() -> Result<(), Box<dyn std::error::Error>> {
         // `modules/hello_world.rs` is compiled and tested with the crate:
         // the skeleton compiles and its test passes.
         assert_eq!(
-            render("hello_world").unwrap(),
+            render("hello_world")?,
             include_str!("modules/hello_world.rs")
         );
-        assert!(
-            render("hello-world")
-                .unwrap()
-                .contains("struct HelloWorld;")
-        );
+        assert!(render("hello-world")?.contains("struct HelloWorld;"));
         assert!(render("Bad Name").is_err());
         assert!(render("9lives").is_err());
+        Ok(())
     }
 }

@@ -27,10 +27,11 @@ mod tests {
     use daz_core::testing::Harness;
 
     #[tokio::test(start_paused = true)]
-    async fn it_answers() {
-        let mut room = Harness::builder().module(HelloWorld).build().await.unwrap();
+    async fn it_answers() -> daz_core::Result<()> {
+        let mut room = Harness::builder().module(HelloWorld).build().await?;
         room.say("ann", "!hello_world").await;
         assert_eq!(room.said(), ["Hello from hello_world, ann!"]);
         room.shutdown().await;
+        Ok(())
     }
 }
