@@ -43,6 +43,10 @@
 //! # Ok(()) }
 //! ```
 
+mod logs;
+
+pub use logs::CapturedLogs;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

@@ -4,27 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use daz_core::chat::{CHAT_TOPIC, Rank};
 use daz_core::command::CommandContext;
-use daz_core::testing::Harness;
+use daz_core::testing::{CapturedLogs, Harness};
 use daz_core::{Context, Event, Module, ModuleResult, Pattern, Topic, commands};
-
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Logs from its command and answers requests, logging too.
 #[derive(Default, daz_core::Module)]
@@ -74,7 +59,7 @@ impl Module for Relay {
 
 #[tokio::test(start_paused = true)]
 async fn log_lines_carry_the_event_and_the_command() {
-    let lines = Lines::default();
+    let lines = CapturedLogs::new();
     let subscriber = tracing_subscriber::fmt()
         .with_writer({
             let lines = lines.clone();
@@ -120,7 +105,7 @@ async fn log_lines_carry_the_event_and_the_command() {
     let correlation = reply.correlation_id().unwrap();
     room.shutdown().await;
 
-    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let text = lines.text();
     let echoing = text.lines().find(|l| l.contains("echoing")).unwrap();
     assert!(
         echoing.contains("event{module=\"echo\" topic=\"command.echo.echo\" event_id=")

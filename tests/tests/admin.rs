@@ -10,27 +10,12 @@ mod admin_bot;
 #[path = "../../daz-cytube/tests/support/server.rs"]
 mod server;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use admin_bot::{AdminBot, ROOM_PASSWORD, TOKEN};
+use daz_core::testing::CapturedLogs;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// Log lines, kept for the secrets check.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn module<'a>(list: &'a Value, name: &str) -> &'a Value {
     list["modules"]
@@ -43,7 +28,7 @@ fn module<'a>(list: &'a Value, name: &str) -> &'a Value {
 
 #[tokio::test]
 async fn the_admin_api_serves_and_guards_the_running_bot() {
-    let logs = Logs::default();
+    let logs = CapturedLogs::new();
     let subscriber = tracing_subscriber::fmt()
         .with_writer({
             let logs = logs.clone();
@@ -257,7 +242,7 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
     );
 
     let api = bot.stop().await;
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(
         logs.contains("admin API listening"),
         "the logs were captured"

@@ -1,20 +1,6 @@
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use daz_core::testing::CapturedLogs;
 
 use super::*;
-
-#[derive(Clone, Default)]
-struct Lines(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Lines {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn settings(toml: &str) -> LogSettings {
     let value: toml::Value = toml::from_str(toml).unwrap();
@@ -26,7 +12,7 @@ fn a_module_can_have_its_own_level() {
     let filter = settings("level = \"warn\"\n[modules]\neconomy = \"debug\"\n")
         .filter()
         .unwrap();
-    let lines = Lines::default();
+    let lines = CapturedLogs::new();
     let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(false)
@@ -48,7 +34,7 @@ fn a_module_can_have_its_own_level() {
         });
         tracing::info!("plain info");
     });
-    let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+    let text = lines.text();
     assert!(text.contains("economy detail"), "{text}");
     assert!(text.contains("seen warning"), "{text}");
     for hidden in ["economy2 detail", "seen detail", "plain info"] {
