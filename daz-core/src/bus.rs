@@ -1,6 +1,7 @@
 //! [`EventBus`]: topic-routed publish/subscribe, direct sends and
 //! request/response between modules.
 
+mod builder;
 mod config;
 mod error_reply;
 mod mailbox;
@@ -15,8 +16,9 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 use dashmap::DashMap;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
+pub use builder::EventBusBuilder;
 pub use config::{BusConfig, DEFAULT_CAPACITY, SubscribeOptions};
 pub use error_reply::ErrorReply;
 pub use stats::{BusStats, SubscriberStats};
@@ -77,6 +79,8 @@ struct Inner {
     config: BusConfig,
     next_id: AtomicU64,
     reply_to: Arc<str>,
+    /// Bumped on every change of the subscriptions.
+    changes: watch::Sender<u64>,
 }
 
 impl Default for EventBus {
@@ -94,43 +98,6 @@ impl std::fmt::Debug for EventBus {
     }
 }
 
-/// Builds an [`EventBus`]; see [`EventBus::builder`].
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct EventBusBuilder {
-    config: BusConfig,
-}
-
-impl EventBusBuilder {
-    /// Replaces the whole configuration (default: [`BusConfig::default`]).
-    pub fn config(mut self, config: BusConfig) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// Capacity of mailboxes no rule covers (default [`DEFAULT_CAPACITY`]).
-    pub fn default_capacity(mut self, capacity: usize) -> Self {
-        self.config.default_capacity = capacity;
-        self
-    }
-
-    /// Capacity of mailboxes subscribed to patterns `pattern` covers.
-    pub fn capacity(mut self, pattern: Pattern, capacity: usize) -> Self {
-        self.config.capacity.insert(pattern, capacity);
-        self
-    }
-
-    /// Builds the bus.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidConfig`] if a capacity is zero.
-    pub fn build(self) -> Result<EventBus> {
-        self.config.validate()?;
-        Ok(EventBus::with_valid_config(self.config))
-    }
-}
-
 impl EventBus {
     /// A bus with the default configuration.
     #[must_use]
@@ -138,7 +105,7 @@ impl EventBus {
         Self::with_valid_config(BusConfig::default())
     }
 
-    fn with_valid_config(config: BusConfig) -> Self {
+    pub(crate) fn with_valid_config(config: BusConfig) -> Self {
         Self {
             inner: Arc::new(Inner {
                 registry: RwLock::new(Registry::default()),
@@ -147,6 +114,7 @@ impl EventBus {
                 config,
                 next_id: AtomicU64::new(1),
                 reply_to: format!("_reply.{}", EventId::next()).into(),
+                changes: watch::Sender::new(0),
             }),
         }
     }
@@ -169,11 +137,25 @@ impl EventBus {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The registry for a change: watchers are told while the lock is
+    /// held, so what they read next includes the change.
     fn write(&self) -> RwLockWriteGuard<'_, Registry> {
-        self.inner
+        let guard = self
+            .inner
             .registry
             .write()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        self.inner.changes.send_modify(|n| *n = n.wrapping_add(1));
+        guard
+    }
+
+    /// A receiver told of every change of the subscriptions (a
+    /// subscription or inbox opened or closed, a pattern added or
+    /// removed); read [`stats`](Self::stats) for what they are now. For
+    /// transports, which bridge what local modules listen to.
+    #[must_use]
+    pub fn watch_subscriptions(&self) -> watch::Receiver<u64> {
+        self.inner.changes.subscribe()
     }
 
     fn new_subscriber(
@@ -355,6 +337,7 @@ impl EventBus {
         let event = event.rerouted(|route| {
             route.set_target(Some(target.into()));
             route.set_correlation(correlation, Some(reply_to));
+            route.set_deadline(tokio::time::Instant::now() + timeout);
         });
         let (tx, rx) = oneshot::channel();
         self.inner.pending.insert(correlation, tx);

@@ -284,4 +284,13 @@ pub enum Error {
         /// The store's error.
         source: BoxError,
     },
+
+    /// A transport to other processes (NATS) failed or refused something.
+    #[error("transport: {what}: {reason}")]
+    Transport {
+        /// What was being done (connecting to a server, carrying an event).
+        what: String,
+        /// What went wrong.
+        reason: String,
+    },
 }

@@ -9,8 +9,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::payload::{self, Body, Empty, Json, PayloadRef, Typed};
+use crate::payload::{self, Body, PayloadRef, Typed};
 use crate::{EventId, EventPayload, Result, Topic};
+
+mod builder;
+
+pub use builder::EventBuilder;
 
 /// Delivery priority. Each mailbox has two lanes: [`High`](Priority::High)
 /// events are taken before everything else; [`Normal`](Priority::Normal) and
@@ -63,6 +67,7 @@ pub(crate) struct Route {
     target: Option<Arc<str>>,
     correlation_id: Option<EventId>,
     reply_to: Option<Arc<str>>,
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl Head {
@@ -206,6 +211,24 @@ impl Event {
             })
     }
 
+    /// The payload serialized as JSON bytes, straight from a typed value
+    /// (no intermediate `Value`); for transports.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PayloadEncode`](crate::Error::PayloadEncode) if the
+    /// payload cannot be written as JSON.
+    pub fn payload_json_bytes(&self) -> Result<Vec<u8>> {
+        self.body
+            .payload
+            .to_json_vec()
+            .map_err(|e| crate::Error::PayloadEncode {
+                topic: self.topic().to_string(),
+                type_name: self.body.payload.type_name(),
+                source: Box::new(e),
+            })
+    }
+
     /// The JSON payload, when the event came as JSON.
     #[must_use]
     pub fn json_payload(&self) -> Option<&Value> {
@@ -261,6 +284,14 @@ impl Event {
     #[must_use]
     pub fn reply_to(&self) -> Option<&str> {
         self.route.as_ref()?.reply_to.as_deref()
+    }
+
+    /// When the caller of the request this event is stops waiting (set by
+    /// [`EventBus::request`](crate::EventBus::request)); for transports
+    /// that carry requests to other processes.
+    #[must_use]
+    pub fn deadline(&self) -> Option<tokio::time::Instant> {
+        self.route.as_ref().and_then(|r| r.deadline)
     }
 
     /// The trace the event belongs to: the id of the first event of the
@@ -330,6 +361,10 @@ impl Route {
         self.target = target;
     }
 
+    pub(crate) fn set_deadline(&mut self, deadline: tokio::time::Instant) {
+        self.deadline = Some(deadline);
+    }
+
     pub(crate) fn set_correlation(&mut self, id: EventId, reply_to: Option<Arc<str>>) {
         self.correlation_id = Some(id);
         if reply_to.is_some() {
@@ -351,133 +386,5 @@ impl fmt::Debug for Event {
             .field("priority", &h.priority)
             .field("payload", &self.payload_type_name())
             .finish_non_exhaustive()
-    }
-}
-
-/// Builds an [`Event`]; see [`Event::builder`]. Every setter is optional;
-/// finish with [`payload`](Self::payload), [`json`](Self::json) or
-/// [`build`](Self::build).
-#[must_use]
-#[derive(Clone)]
-pub struct EventBuilder {
-    head: Head,
-    route: Route,
-}
-
-impl EventBuilder {
-    /// The head and the route to build with: a route holding only a
-    /// target moves into the head, saving the route's allocation.
-    fn split(self) -> (Head, Option<Arc<Route>>) {
-        let Self { mut head, route } = self;
-        if route.correlation_id.is_some() || route.reply_to.is_some() {
-            (head, Some(Arc::new(route)))
-        } else {
-            head.target = route.target;
-            (head, None)
-        }
-    }
-
-    /// The event with `body`, in one allocation.
-    fn finish(self, body: impl Body) -> Event {
-        let (head, route) = self.split();
-        Event {
-            body: Arc::new(Inner {
-                head,
-                payload: body,
-            }),
-            route,
-        }
-    }
-
-    /// Builds the event with a typed payload, shared with every subscriber.
-    pub fn payload<T>(self, payload: T) -> Event
-    where
-        T: Serialize + Send + Sync + 'static,
-    {
-        self.finish(Typed(payload))
-    }
-
-    /// Builds the event with a JSON payload.
-    pub fn json(self, payload: Value) -> Event {
-        self.finish(Json(payload))
-    }
-
-    /// Builds the event without payload.
-    pub fn build(self) -> Event {
-        self.finish(Empty)
-    }
-
-    /// Sets the topic.
-    pub fn topic(mut self, topic: Topic) -> Self {
-        self.head.topic = topic;
-        self
-    }
-
-    /// Sets the producing module (default: none; the runtime fills it in).
-    pub fn source(mut self, source: impl Into<Arc<str>>) -> Self {
-        self.head.source = Some(source.into());
-        self
-    }
-
-    /// Sets the addressed module (default: none; `send` and `request` set it).
-    pub fn target(mut self, target: impl Into<Arc<str>>) -> Self {
-        self.route.set_target(Some(target.into()));
-        self
-    }
-
-    /// Sets the CyTube channel (default: none, meaning not room-specific).
-    pub fn room(mut self, room: impl Into<Arc<str>>) -> Self {
-        self.head.room = Some(room.into());
-        self
-    }
-
-    /// Puts the event in `trace` (default: it starts a trace of its own;
-    /// [`Context::event`](crate::Context::event) sets the trace of the
-    /// event being handled).
-    pub fn trace(mut self, trace: EventId) -> Self {
-        self.head.trace = Some(trace);
-        self
-    }
-
-    /// Sets the priority (default [`Priority::Normal`]).
-    pub fn priority(mut self, priority: Priority) -> Self {
-        self.head.priority = priority;
-        self
-    }
-
-    /// Adds a tag (default: no tags).
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.head
-            .tags
-            .get_or_insert_with(Box::default)
-            .insert(key.into(), value.into());
-        self
-    }
-
-    /// Sets whether loggers record the event (default `true`).
-    pub fn loggable(mut self, loggable: bool) -> Self {
-        self.head.loggable = loggable;
-        self
-    }
-
-    /// Sets the correlation id and where replies go (default: none;
-    /// `request` sets them). For transports carrying requests between
-    /// processes.
-    pub fn correlation(mut self, id: EventId, reply_to: impl Into<Arc<str>>) -> Self {
-        self.route.set_correlation(id, Some(reply_to.into()));
-        self
-    }
-
-    /// Sets the id (default: a fresh [`EventId`]); for transports that carry
-    /// an event from another process.
-    pub fn id(mut self, id: EventId) -> Self {
-        self.head.id = id;
-        self
-    }
-
-    /// Sets the timestamp (default: when the builder was made).
-    pub fn timestamp(mut self, timestamp: SystemTime) -> Self {
-        self.head.timestamp = unix_nanos(timestamp);
-        self
     }
 }

@@ -62,6 +62,8 @@ mod topic;
 pub mod admin;
 pub mod chat;
 pub mod command;
+#[cfg(feature = "nats")]
+pub mod nats;
 pub mod prelude;
 pub mod schedule;
 pub mod spans;

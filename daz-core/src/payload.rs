@@ -43,6 +43,7 @@ pub(crate) trait Body: Send + Sync + 'static {
     /// The JSON value, for payloads from elsewhere.
     fn json(&self) -> Option<&Value>;
     fn to_json(&self) -> serde_json::Result<Value>;
+    fn to_json_vec(&self) -> serde_json::Result<Vec<u8>>;
     fn type_name(&self) -> &'static str;
 }
 
@@ -65,6 +66,10 @@ impl<T: Serialize + Send + Sync + 'static> Body for Typed<T> {
         serde_json::to_value(&self.0)
     }
 
+    fn to_json_vec(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(&self.0)
+    }
+
     fn type_name(&self) -> &'static str {
         std::any::type_name::<T>()
     }
@@ -83,6 +88,10 @@ impl Body for Json {
         Ok(self.0.clone())
     }
 
+    fn to_json_vec(&self) -> serde_json::Result<Vec<u8>> {
+        serde_json::to_vec(&self.0)
+    }
+
     fn type_name(&self) -> &'static str {
         "json"
     }
@@ -99,6 +108,10 @@ impl Body for Empty {
 
     fn to_json(&self) -> serde_json::Result<Value> {
         Ok(Value::Null)
+    }
+
+    fn to_json_vec(&self) -> serde_json::Result<Vec<u8>> {
+        Ok(b"null".to_vec())
     }
 
     fn type_name(&self) -> &'static str {

@@ -1,0 +1,267 @@
+//! The NATS transport against the real NATS server (`DAZ_TEST_NATS_URL`):
+//! events both ways without loops, sends and requests across processes
+//! with the bus's own semantics, a module replaced while the bot runs,
+//! and a connection cut and restored.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+#[path = "support/peers.rs"]
+mod peers;
+#[path = "../../daz-sql/tests/support/proxy.rs"]
+mod proxy;
+
+use std::time::{Duration, Instant};
+
+use daz_core::{Error, Event, Module};
+use peers::{
+    Ask, Collector, Forecast, Peer, Ping, Seen, Weather, eventually, nats_url, unique_prefix,
+};
+
+fn collector(seen: &Seen) -> Vec<Box<dyn Module>> {
+    vec![Box::new(Collector { seen: seen.clone() })]
+}
+
+fn weather(version: u32, sent: &Seen) -> Vec<Box<dyn Module>> {
+    vec![Box::new(Weather {
+        version,
+        sent: sent.clone(),
+    })]
+}
+
+fn pings(seen: &Seen) -> Vec<(u64, Option<String>)> {
+    let seen = seen.lock().unwrap();
+    seen.iter().map(|(_, n, o)| (*n, o.clone())).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_cross_both_ways_once_and_never_loop() {
+    let Some(url) = nats_url() else { return };
+    let prefix = unique_prefix("events");
+    let (seen_a, seen_b) = (Seen::default(), Seen::default());
+    let export = "export = [\"demo.>\"]";
+    let a = Peer::start(&url, &prefix, "a", export, collector(&seen_a));
+    let b = Peer::start(&url, &prefix, "b", export, collector(&seen_b));
+    a.knows("b").await;
+    b.knows("a").await;
+
+    a.handle.bus().publish(Event::new(Ping { n: 1 }));
+    b.handle.bus().publish(Event::new(Ping { n: 2 }));
+    eventually("both sides have both pings", || {
+        pings(&seen_a).len() == 2 && pings(&seen_b).len() == 2
+    })
+    .await;
+    // Time for a loop or an echo to show, if there were one.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let mut at_a = pings(&seen_a);
+    at_a.sort();
+    assert_eq!(at_a, [(1, None), (2, Some("b".to_owned()))]);
+    let mut at_b = pings(&seen_b);
+    at_b.sort();
+    assert_eq!(at_b, [(1, Some("a".to_owned())), (2, None)]);
+    let (sa, sb) = (a.nats.stats(), b.nats.stats());
+    assert_eq!((sa.exported, sa.imported), (1, 1), "{sa:?}");
+    assert_eq!((sb.exported, sb.imported), (1, 1), "{sb:?}");
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sends_and_requests_reach_a_module_in_another_process() {
+    let Some(url) = nats_url() else { return };
+    let prefix = unique_prefix("requests");
+    let sent = Seen::default();
+    let a = Peer::start(&url, &prefix, "a", "", Vec::new());
+    let b = Peer::start(&url, &prefix, "b", "", weather(1, &sent));
+    a.knows("b").await;
+    let bus = a.handle.bus().clone();
+    eventually("a stands in for weather", || {
+        bus.stats()
+            .subscribers
+            .iter()
+            .any(|s| s.inbox.as_deref() == Some("weather"))
+    })
+    .await;
+
+    let ask = |city: &str, sleep_ms| {
+        Event::new(Ask {
+            city: city.into(),
+            sleep_ms,
+        })
+    };
+    let reply = bus
+        .request("weather", ask("Oslo", 0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    let forecast = reply.payload::<Forecast>().unwrap().into_owned();
+    assert_eq!(
+        forecast,
+        Forecast {
+            city: "Oslo".into(),
+            celsius: 21,
+            version: 1
+        }
+    );
+    assert_eq!(reply.topic(), "weather.forecast");
+
+    // The module's error comes back as the bus's RequestFailed.
+    match bus
+        .request("weather", ask("Paris", 0), Duration::from_secs(5))
+        .await
+    {
+        Err(Error::RequestFailed { message, .. }) => {
+            assert!(message.contains("no such city"), "{message}")
+        }
+        other => panic!("expected RequestFailed, got {other:?}"),
+    }
+
+    // The caller's timeout holds across the hop.
+    let started = Instant::now();
+    match bus
+        .request("weather", ask("Rome", 2_000), Duration::from_millis(300))
+        .await
+    {
+        Err(Error::RequestTimeout { timeout, .. }) => {
+            assert_eq!(timeout, Duration::from_millis(300))
+        }
+        other => panic!("expected RequestTimeout, got {other:?}"),
+    }
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_millis(1_500));
+
+    // An inbox no process serves fails at once.
+    let started = Instant::now();
+    match bus
+        .request("nobody", ask("Oslo", 0), Duration::from_secs(5))
+        .await
+    {
+        Err(Error::UnknownTarget { target }) => assert_eq!(target, "nobody"),
+        other => panic!("expected UnknownTarget, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_millis(100));
+
+    // Sends arrive in order, with their source.
+    for n in 0..200 {
+        let ping = Event::builder(<Ping as daz_core::EventPayload>::TOPIC)
+            .source("pinger")
+            .payload(Ping { n });
+        bus.send("weather", ping).unwrap();
+    }
+    eventually("200 sends arrive", || sent.lock().unwrap().len() == 200).await;
+    let order: Vec<u64> = sent.lock().unwrap().iter().map(|(_, n, _)| *n).collect();
+    assert_eq!(order, (0..200).collect::<Vec<_>>());
+    assert!(
+        sent.lock()
+            .unwrap()
+            .iter()
+            .all(|(_, _, source)| source.as_deref() == Some("pinger"))
+    );
+    assert_eq!(a.nats.stats().undelivered, 0);
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_module_is_replaced_while_the_bot_runs() {
+    let Some(url) = nats_url() else { return };
+    let prefix = unique_prefix("replace");
+    let sent = Seen::default();
+    let bot = Peer::start(&url, &prefix, "bot", "", Vec::new());
+    let v1 = Peer::start(&url, &prefix, "weather-v1", "", weather(1, &sent));
+    bot.knows("weather-v1").await;
+    let bus = bot.handle.bus().clone();
+    let ask = || {
+        Event::new(Ask {
+            city: "Oslo".into(),
+            sleep_ms: 0,
+        })
+    };
+    let version = |reply: Event| reply.payload::<Forecast>().unwrap().version;
+    eventually("weather is reachable", || {
+        bus.send("weather", Event::new(Ping { n: 0 })).is_ok()
+    })
+    .await;
+    let reply = bus.request("weather", ask(), Duration::from_secs(5)).await;
+    assert_eq!(version(reply.unwrap()), 1);
+
+    v1.stop().await;
+    // It said goodbye: the bot stops standing in for it at once.
+    eventually("weather is gone", || {
+        matches!(
+            bus.send("weather", Event::new(Ping { n: 1 })),
+            Err(Error::UnknownTarget { .. })
+        )
+    })
+    .await;
+
+    let v2 = Peer::start(&url, &prefix, "weather-v2", "", weather(2, &sent));
+    bot.knows("weather-v2").await;
+    eventually("weather is back", || {
+        bus.send("weather", Event::new(Ping { n: 2 })).is_ok()
+    })
+    .await;
+    let reply = bus.request("weather", ask(), Duration::from_secs(5)).await;
+    assert_eq!(version(reply.unwrap()), 2, "the new version answers");
+    assert!(!bot.nats.stats().peers.contains(&"weather-v1".to_owned()));
+    v2.stop().await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_connection_degrades_counts_and_recovers() {
+    let Some(url) = nats_url() else { return };
+    let upstream = url.trim_start_matches("nats://").to_owned();
+    let proxy = proxy::Proxy::start(&upstream).await;
+    let prefix = unique_prefix("outage");
+    let (seen_a, seen_b) = (Seen::default(), Seen::default());
+    let export = "export = [\"demo.>\"]";
+    let via_proxy = format!("nats://127.0.0.1:{}", proxy.port);
+    let a = Peer::start(&via_proxy, &prefix, "a", export, collector(&seen_a));
+    let b = Peer::start(&url, &prefix, "b", "", collector(&seen_b));
+    a.knows("b").await;
+    let bus = a.handle.bus().clone();
+    bus.publish(Event::new(Ping { n: 1 }));
+    eventually("b has ping 1", || pings(&seen_b).len() == 1).await;
+
+    proxy.cut();
+    let nats = a.nats.clone();
+    eventually("a sees the loss", || !nats.stats().connected).await;
+    // Health is polled every second: the transport reports itself degraded.
+    let started = Instant::now();
+    loop {
+        let list = a.handle.modules().await.unwrap();
+        let transport = list.modules.iter().find(|m| m.name == "nats").unwrap();
+        if let daz_core::Health::Degraded(reason) = &transport.health {
+            assert!(reason.contains("not connected to NATS"), "{reason}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            transport.health
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for n in 2..=11 {
+        bus.publish(Event::new(Ping { n }));
+    }
+    eventually("local delivery goes on", || pings(&seen_a).len() == 11).await;
+    assert_eq!(a.nats.stats().not_forwarded, 10);
+
+    proxy.restore().await;
+    eventually("a reconnects", || nats.stats().connected).await;
+    assert_eq!(a.nats.stats().reconnects, 1);
+    bus.publish(Event::new(Ping { n: 12 }));
+    eventually("b has ping 12", || {
+        pings(&seen_b).iter().any(|(n, _)| *n == 12)
+    })
+    .await;
+    let at_b: Vec<u64> = pings(&seen_b).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        at_b,
+        [1, 12],
+        "what was not forwarded is counted, not replayed"
+    );
+    a.stop().await;
+    b.stop().await;
+}
