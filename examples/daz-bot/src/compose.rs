@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use daz_core::admin::{ADMIN, AdminHttp, Prometheus};
+use daz_core::nats::{NATS, NatsTransport};
 use daz_core::{BotBuilder, Config, Format};
 use daz_cytube::bridge::CytubeBridge;
 use daz_sql::{Database, Logger, SqlModule, SqlReconnectStore, SqlSettings, SqlTaskStore};
@@ -69,7 +70,8 @@ pub fn bridge(db: &Database) -> CytubeBridge {
 /// A bot with every bundled module (the `cytube` bridge is added by
 /// `run`).
 pub fn bot(config: Config, db: &Database) -> BotBuilder {
-    daz_core::Bot::builder()
+    let nats = config.has_section(NATS);
+    let bot = daz_core::Bot::builder()
         .config(config)
         .task_store(SqlTaskStore::new(db))
         .module(About::default())
@@ -82,7 +84,13 @@ pub fn bot(config: Config, db: &Database) -> BotBuilder {
         .module(MediaTracker::new(db))
         .module(CustomCommands::new(db))
         .module(Logger::new(db))
-        .module(SqlModule::new(db))
+        .module(SqlModule::new(db));
+    // With [nats], modules in other processes (daz-dice) join this bot.
+    if nats {
+        bot.module(NatsTransport::new())
+    } else {
+        bot
+    }
 }
 
 /// Waits until every module of the bot behind `handle` is running.

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod customcommands;
+pub mod dice;
 pub mod economy;
 pub mod greeting;
 /// What `daz-bot new-module hello_world` writes, compiled and tested here.
