@@ -22,7 +22,9 @@ impl Default for Dice {
     fn default() -> Self {
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0x9e37_79b9, |d| d.as_nanos() as u64);
+            .map_or(0x9e37_79b9, |d| {
+                d.as_secs() ^ u64::from(d.subsec_nanos()) << 32
+            });
         Self::seeded(seed)
     }
 }
