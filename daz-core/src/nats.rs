@@ -77,9 +77,6 @@ use crate::{
 /// The transport's module name, and its section.
 pub const NATS: &str = "nats";
 
-/// The transport's mailbox for exported events.
-const EXPORT_CAPACITY: usize = 16_384;
-
 /// The NATS transport as a module; see the [module docs](self).
 #[derive(Default)]
 pub struct NatsTransport {
@@ -182,13 +179,12 @@ impl Module for NatsTransport {
     async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
         let raw: NatsConfig = ctx.config()?;
         let config = raw.check()?;
+        let capacity = config.raw.capacity;
         let (tx, rx) = mpsc::unbounded_channel();
         let client = connect(&config, tx).await?;
         let export = match config.export.split_first() {
             Some((first, rest)) => {
-                let options = SubscribeOptions::new()
-                    .owner(ctx.name())
-                    .capacity(EXPORT_CAPACITY);
+                let options = SubscribeOptions::new().owner(ctx.name()).capacity(capacity);
                 let sub = ctx.bus().subscribe(first.clone(), options)?;
                 for pattern in rest {
                     sub.add_pattern(pattern.clone())?;
@@ -219,7 +215,10 @@ impl Module for NatsTransport {
             link.client.connection_state() == async_nats::connection::State::Connected,
         );
         ctx.spawn(Arc::clone(&link).import(import));
-        ctx.spawn(run(Arc::clone(&link), export, directory, rx));
+        if let Some(export) = export {
+            ctx.spawn(Arc::clone(&link).export_all(export));
+        }
+        ctx.spawn(run(Arc::clone(&link), directory, rx));
         self.link = Some(link);
         Ok(())
     }
@@ -356,7 +355,6 @@ impl State {
 
 async fn run(
     link: Arc<Link>,
-    mut export: Option<crate::Subscription>,
     mut directory: async_nats::Subscriber,
     mut events: mpsc::UnboundedReceiver<async_nats::Event>,
 ) {
@@ -373,9 +371,6 @@ async fn run(
     let mut tick = tokio::time::interval(link.config.raw.announce_every);
     loop {
         tokio::select! {
-            Some(event) = async { export.as_mut()?.recv().await }, if export.is_some() => {
-                link.export(event).await;
-            }
             Some(msg) = directory.next() => {
                 let Ok(a) = serde_json::from_slice::<Announce>(&msg.payload) else {
                     tracing::warn!("NATS transport: an unreadable announcement");

@@ -35,6 +35,9 @@ mod book_storage {}
 #[doc = include_str!("../../docs/src/semantics.md")]
 mod book_semantics {}
 
+#[doc = include_str!("../../docs/src/distribution.md")]
+mod book_distribution {}
+
 #[doc = include_str!("../../docs/src/benchmarks.md")]
 mod book_benchmarks {}
 

@@ -48,6 +48,9 @@ pub struct NatsConfig {
     /// forgotten.
     #[serde(with = "crate::duration_serde")]
     pub announce_every: Duration,
+    /// The mailbox of events waiting to be exported (default 16384); a
+    /// burst beyond it is dropped and counted by the bus.
+    pub capacity: usize,
     /// A token for the server.
     pub token: Option<Secret>,
     /// The environment variable holding the token instead.
@@ -69,6 +72,7 @@ impl Default for NatsConfig {
             expose: None,
             request_timeout: Duration::from_secs(30),
             announce_every: Duration::from_secs(2),
+            capacity: 16_384,
             token: None,
             token_env: None,
             user: None,
@@ -134,6 +138,9 @@ impl NatsConfig {
             if d.is_zero() {
                 return Err(bad(key, "must be more than zero"));
             }
+        }
+        if self.capacity == 0 {
+            return Err(bad("capacity", "must be at least 1"));
         }
         let token = match (&self.token, &self.token_env) {
             (Some(_), Some(_)) => return Err(bad("token", "give token or token_env, not both")),

@@ -67,9 +67,16 @@ pub(crate) fn put(headers: &mut HeaderMap, name: &'static str, value: &str) -> R
 
 /// The headers and JSON body of `event`, put on NATS by `origin`.
 pub(crate) fn encode(event: &Event, origin: &str) -> Result<(HeaderMap, Bytes)> {
+    let (mut h, body) = encode_published(event, origin)?;
+    put(&mut h, TOPIC, event.topic().as_str())?;
+    Ok((h, body))
+}
+
+/// As [`encode`], for an event published on `<prefix>.<topic>`: the
+/// subject names the topic, so no header does.
+pub(crate) fn encode_published(event: &Event, origin: &str) -> Result<(HeaderMap, Bytes)> {
     let mut h = HeaderMap::new();
     put(&mut h, ID, &event.id().to_string())?;
-    put(&mut h, TOPIC, event.topic().as_str())?;
     put(&mut h, ORIGIN, origin)?;
     if let Some(source) = event.source() {
         put(&mut h, SOURCE, source)?;

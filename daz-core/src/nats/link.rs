@@ -80,6 +80,13 @@ impl Link {
         tracing::warn!(error = %error, "NATS transport: {what}");
     }
 
+    /// Exports what arrives in `sub`, in order.
+    pub(crate) async fn export_all(self: Arc<Self>, mut sub: crate::Subscription) {
+        while let Some(event) = sub.recv().await {
+            self.export(event).await;
+        }
+    }
+
     /// Puts a local event on NATS, unless it came from there or is the
     /// runtime's own. While the connection is down it is counted as not
     /// forwarded instead (local delivery goes on regardless).
@@ -91,7 +98,7 @@ impl Link {
             count(&self.shared.not_forwarded, &self.metrics.not_forwarded);
             return;
         }
-        let (headers, body) = match envelope::encode(&event, self.origin()) {
+        let (headers, body) = match envelope::encode_published(&event, self.origin()) {
             Ok(parts) => parts,
             Err(e) => return self.malformed("a local event cannot be carried", &e),
         };
