@@ -58,7 +58,7 @@ use std::time::Duration;
 
 use async_nats::ConnectOptions;
 use futures::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 pub use config::NatsConfig;
 pub use envelope::ORIGIN_TAG;
@@ -81,7 +81,9 @@ pub const NATS: &str = "nats";
 #[derive(Default)]
 pub struct NatsTransport {
     shared: Arc<Shared>,
-    link: Option<Arc<Link>>,
+    /// Asks the running transport to say goodbye and stop; it answers when
+    /// it has.
+    leave: Option<mpsc::Sender<oneshot::Sender<()>>>,
 }
 
 /// A handle on a transport's counters, kept before the module is added.
@@ -218,21 +220,18 @@ impl Module for NatsTransport {
         if let Some(export) = export {
             ctx.spawn(Arc::clone(&link).export_all(export));
         }
-        ctx.spawn(run(Arc::clone(&link), directory, rx));
-        self.link = Some(link);
+        let (leave, leaving) = mpsc::channel(1);
+        ctx.spawn(run(link, directory, rx, leaving));
+        self.leave = Some(leave);
         Ok(())
     }
 
     async fn stop(&mut self, _ctx: &mut Context) -> ModuleResult {
-        if let Some(link) = self.link.take() {
-            let bye = Announce {
-                name: link.origin().to_owned(),
-                inboxes: BTreeSet::new(),
-                hello: false,
-                bye: true,
-            };
-            announce(&link, &bye).await;
-            let _ = link.client.flush().await;
+        if let Some(leave) = self.leave.take() {
+            let (done, said) = oneshot::channel();
+            if leave.send(done).await.is_ok() {
+                let _ = tokio::time::timeout(Duration::from_secs(2), said).await;
+            }
         }
         Ok(())
     }
@@ -357,6 +356,7 @@ async fn run(
     link: Arc<Link>,
     mut directory: async_nats::Subscriber,
     mut events: mpsc::UnboundedReceiver<async_nats::Event>,
+    mut leaving: mpsc::Receiver<oneshot::Sender<()>>,
 ) {
     let bus: EventBus = link.bus.clone();
     let mut changes = bus.watch_subscriptions();
@@ -371,6 +371,17 @@ async fn run(
     let mut tick = tokio::time::interval(link.config.raw.announce_every);
     loop {
         tokio::select! {
+            Some(done) = leaving.recv() => {
+                // The last announcement: nothing follows it on this
+                // connection, so peers forget this process at once.
+                let mut bye = state.announcement(false);
+                bye.inboxes = BTreeSet::new();
+                bye.bye = true;
+                announce(&link, &bye).await;
+                let _ = link.client.flush().await;
+                let _ = done.send(());
+                return;
+            }
             Some(msg) = directory.next() => {
                 let Ok(a) = serde_json::from_slice::<Announce>(&msg.payload) else {
                     tracing::warn!("NATS transport: an unreadable announcement");

@@ -10,6 +10,7 @@ use async_nats::client::RequestErrorKind;
 use async_nats::{Client, HeaderMap, Message, StatusCode, Subscriber};
 use bytes::Bytes;
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 
 use super::config::Checked;
 use super::envelope::{self, ORIGIN_TAG};
@@ -145,9 +146,18 @@ impl Link {
 
     /// Serves a local inbox to peers: their sends and requests arrive on
     /// its subject (in a queue group, so one process of several serving
-    /// the same inbox takes each).
+    /// the same inbox takes each). Requests are answered concurrently, on
+    /// this task.
     pub(crate) async fn serve(self: Arc<Self>, inbox: String, mut sub: Subscriber) {
-        while let Some(msg) = sub.next().await {
+        let mut inflight = FuturesUnordered::new();
+        loop {
+            let msg = tokio::select! {
+                msg = sub.next() => match msg {
+                    Some(msg) => msg,
+                    None => break,
+                },
+                Some(()) = inflight.next(), if !inflight.is_empty() => continue,
+            };
             let Some(reply) = msg.reply.clone() else {
                 self.malformed("a message to an inbox has no reply subject", &inbox);
                 continue;
@@ -156,8 +166,7 @@ impl Link {
             let event = match envelope::decode(None, headers, &msg.payload) {
                 Ok(event) => event,
                 Err(e) => {
-                    self.answer(reply.to_string(), None, Err(e.to_string()))
-                        .await;
+                    self.answer(reply.to_string(), None, Err(e.to_string())).await;
                     continue;
                 }
             };
@@ -167,23 +176,30 @@ impl Link {
                 let timeout = envelope::timeout(headers)
                     .unwrap_or(self.config.raw.request_timeout)
                     .min(self.config.raw.request_timeout);
-                let link = Arc::clone(&self);
-                let inbox = inbox.clone();
-                tokio::spawn(async move {
-                    let answer = link
-                        .bus
-                        .request(&inbox, event, timeout)
-                        .await
-                        .map_err(|e| e.to_string());
-                    link.answer(reply.to_string(), correlation, answer.map(Some))
-                        .await;
-                });
+                inflight.push(self.serve_request(&inbox, event, timeout, reply, correlation));
             } else {
                 let sent = self.bus.send(&inbox, event).map_err(|e| e.to_string());
                 self.answer(reply.to_string(), correlation, sent.map(|()| None))
                     .await;
             }
         }
+    }
+
+    async fn serve_request(
+        &self,
+        inbox: &str,
+        event: Event,
+        timeout: Duration,
+        reply: async_nats::Subject,
+        correlation: Option<crate::EventId>,
+    ) {
+        let answer = self
+            .bus
+            .request(inbox, event, timeout)
+            .await
+            .map_err(|e| e.to_string());
+        self.answer(reply.to_string(), correlation, answer.map(Some))
+            .await;
     }
 
     /// Answers a peer: the reply event, an empty receipt, or an error.
@@ -223,12 +239,18 @@ impl Link {
             return;
         };
         let _receipts = Task::spawn(Arc::clone(&self).receipts(inbox.clone(), acks));
-        while let Some(event) = local.recv().await {
+        let mut inflight = FuturesUnordered::new();
+        loop {
+            let event = tokio::select! {
+                event = local.recv() => match event {
+                    Some(event) => event,
+                    None => break,
+                },
+                Some(()) = inflight.next(), if !inflight.is_empty() => continue,
+            };
             if let Some(deadline) = event.deadline() {
-                let link = Arc::clone(&self);
-                let subject = subject.clone();
                 let timeout = deadline.saturating_duration_since(tokio::time::Instant::now());
-                tokio::spawn(async move { link.request(subject, event, timeout).await });
+                inflight.push(self.request(subject.clone(), event, timeout));
                 continue;
             }
             let (mut headers, body) = match envelope::encode(&event, self.origin()) {
