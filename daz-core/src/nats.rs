@@ -47,6 +47,7 @@
 
 mod config;
 mod directory;
+mod durable;
 mod envelope;
 mod link;
 mod remote;
@@ -216,6 +217,13 @@ impl Module for NatsTransport {
         self.shared.set_connected(
             link.client.connection_state() == async_nats::connection::State::Connected,
         );
+        if !link.config.keep.is_empty() {
+            durable::ensure_stream(&link, &link.config.keep).await?;
+        }
+        if !link.config.durable.is_empty() {
+            let consumer = durable::consumer(&link, &link.config.durable).await?;
+            ctx.spawn(durable::receive(Arc::clone(&link), consumer));
+        }
         ctx.spawn(Arc::clone(&link).import(import));
         if let Some(export) = export {
             ctx.spawn(Arc::clone(&link).export_all(export));

@@ -265,3 +265,65 @@ async fn a_lost_connection_degrades_counts_and_recovers() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn durable_topics_reach_a_receiver_that_was_down() {
+    let Some(url) = nats_url() else { return };
+    let prefix = unique_prefix("durable");
+    let audit = daz_core::Topic::new("demo.audit").unwrap();
+    let audit_event = |n| Event::builder(audit.clone()).payload(Ping { n });
+    let a = Peer::start(
+        &url,
+        &prefix,
+        "a",
+        "export = [\"demo.>\"]\nkeep = [\"demo.audit\"]",
+        Vec::new(),
+    );
+    let durable = "durable = [\"demo.audit\"]";
+    let seen = Seen::default();
+    let b = Peer::start(&url, &prefix, "b", durable, collector(&seen));
+    a.knows("b").await;
+    a.handle.bus().publish(audit_event(1));
+    eventually("b has audit 1", || pings(&seen).len() == 1).await;
+
+    b.stop().await;
+    for n in [2, 3] {
+        a.handle.bus().publish(audit_event(n));
+    }
+    a.handle.bus().publish(Event::new(Ping { n: 4 }));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let b = Peer::start(&url, &prefix, "b", durable, collector(&seen));
+    eventually("b catches up", || pings(&seen).len() == 3).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got: Vec<u64> = pings(&seen).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        got,
+        [1, 2, 3],
+        "kept topics once each, in order; plain ones not replayed"
+    );
+    a.stop().await;
+    b.stop().await;
+
+    let js = async_nats::jetstream::new(async_nats::connect(&url).await.unwrap());
+    let stream = format!("DAZ_{}", prefix.replace('.', "_").to_uppercase());
+    js.delete_stream(&stream).await.unwrap();
+}
+
+#[test]
+fn durable_delivery_needs_a_fixed_name() {
+    let config =
+        daz_core::Config::parse("[nats]\ndurable = [\"demo.audit\"]", daz_core::Format::Toml)
+            .unwrap();
+    let err = daz_core::Bot::builder()
+        .config(config)
+        .module(daz_core::nats::NatsTransport::new())
+        .build()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("nats.durable") && err.contains("set [nats] name"),
+        "{err}"
+    );
+}

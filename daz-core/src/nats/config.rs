@@ -16,6 +16,8 @@ use crate::{Error, Pattern, Result, Secret, Topic};
 /// export = ["cytube.event.>", "daz.command.audit"]
 /// # import = ["cytube.event.chatMsg"]   # default: what local modules subscribe to
 /// # expose = ["cytube", "sql"]          # default: every local module's inbox
+/// # keep = ["daz.command.audit"]        # kept in JetStream for receivers that restart
+/// # durable = ["daz.command.audit"]     # received through a durable consumer
 /// ```
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -48,6 +50,17 @@ pub struct NatsConfig {
     /// forgotten.
     #[serde(with = "crate::duration_serde")]
     pub announce_every: Duration,
+    /// Exported topics JetStream keeps (stream `DAZ_<PREFIX>`), so a
+    /// receiver that was down gets them when it is back (default: none).
+    pub keep: Vec<String>,
+    /// How long JetStream keeps them (default 1 day).
+    #[serde(with = "crate::duration_serde")]
+    pub keep_for: Duration,
+    /// Topics this process receives through a durable JetStream consumer
+    /// named after it, instead of plain delivery: what was published
+    /// while it was down arrives when it is back. Needs a fixed `name`
+    /// (default: none).
+    pub durable: Vec<String>,
     /// The mailbox of events waiting to be exported (default 16384); a
     /// burst beyond it is dropped and counted by the bus.
     pub capacity: usize,
@@ -73,6 +86,9 @@ impl Default for NatsConfig {
             request_timeout: Duration::from_secs(30),
             announce_every: Duration::from_secs(2),
             capacity: 16_384,
+            keep: Vec::new(),
+            keep_for: Duration::from_secs(86_400),
+            durable: Vec::new(),
             token: None,
             token_env: None,
             user: None,
@@ -88,6 +104,8 @@ pub(crate) struct Checked {
     pub(crate) name: String,
     pub(crate) export: Vec<Pattern>,
     pub(crate) import: Option<Vec<Pattern>>,
+    pub(crate) keep: Vec<Pattern>,
+    pub(crate) durable: Vec<Pattern>,
     pub(crate) token: Option<Secret>,
 }
 
@@ -125,6 +143,13 @@ impl NatsConfig {
         }
         let name = match &self.name {
             Some(name) => name.clone(),
+            None if !self.durable.is_empty() => {
+                return Err(bad(
+                    "durable",
+                    "a durable consumer is named after its process: set [nats] name to a name \
+                     that stays the same across restarts",
+                ));
+            }
             None => format!("daz-{}", std::process::id()),
         };
         check_name(&name).map_err(|e| bad("name", e.to_string()))?;
@@ -134,6 +159,7 @@ impl NatsConfig {
         for (key, d) in [
             ("request_timeout", self.request_timeout),
             ("announce_every", self.announce_every),
+            ("keep_for", self.keep_for),
         ] {
             if d.is_zero() {
                 return Err(bad(key, "must be more than zero"));
@@ -161,11 +187,15 @@ impl NatsConfig {
             .as_deref()
             .map(|list| patterns("import", list))
             .transpose()?;
+        let keep = patterns("keep", &self.keep)?;
+        let durable = patterns("durable", &self.durable)?;
         Ok(Checked {
             raw: self,
             name,
             export,
             import,
+            keep,
+            durable,
             token,
         })
     }

@@ -76,7 +76,7 @@ impl Link {
         self.shared.connected.load(Ordering::Relaxed)
     }
 
-    fn malformed(&self, what: &str, error: &dyn std::fmt::Display) {
+    pub(crate) fn malformed(&self, what: &str, error: &dyn std::fmt::Display) {
         count(&self.shared.malformed, &self.metrics.malformed);
         tracing::warn!(error = %error, "NATS transport: {what}");
     }
@@ -134,6 +134,9 @@ impl Link {
             {
                 continue;
             }
+            if self.config.durable.iter().any(|p| p.matches(&topic)) {
+                continue; // the durable consumer delivers it
+            }
             match envelope::decode(Some(topic), msg.headers.as_ref(), &msg.payload) {
                 Ok(event) => {
                     self.bus.publish(event);
@@ -166,7 +169,8 @@ impl Link {
             let event = match envelope::decode(None, headers, &msg.payload) {
                 Ok(event) => event,
                 Err(e) => {
-                    self.answer(reply.to_string(), None, Err(e.to_string())).await;
+                    self.answer(reply.to_string(), None, Err(e.to_string()))
+                        .await;
                     continue;
                 }
             };
