@@ -5,6 +5,7 @@
 mod config;
 mod forward;
 mod payloads;
+mod raw;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use payloads::{
     CytubeEvent, RoomAction, RoomList, RoomSnapshot, RoomSummary, RoomsQuery, SendOutcome,
     StateQuery,
 };
+pub use raw::RAW_PREFIX;
 
 use crate::action::Action;
 use crate::reconnect::{MemoryReconnectStore, ReconnectStore};
@@ -136,7 +138,10 @@ impl CytubeBridge {
         Some(RoomSnapshot {
             room: room.to_owned(),
             connected: m.connected,
+            name: m.name.clone(),
             users: m.state.users.values().cloned().collect(),
+            emotes: m.state.emotes.clone(),
+            motd: m.state.motd.clone(),
             leader: m.state.leader.clone(),
             playlist: m.state.playlist.clone(),
             now_playing: m.state.now_playing.clone(),
@@ -190,6 +195,8 @@ impl Module for CytubeBridge {
     async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
         let settings: BridgeConfig = ctx.config()?;
         settings.validate()?;
+        let raw = raw::Wanted::default();
+        ctx.spawn(raw.clone().follow(ctx.bus().clone()));
         for config in settings.rooms()? {
             let name = config.channel.clone();
             let room = Room::with_store(config, Arc::clone(&self.store));
@@ -199,7 +206,8 @@ impl Module for CytubeBridge {
             }));
             self.rooms
                 .insert(name.clone(), (room.handle(), Arc::clone(&mirror)));
-            ctx.spawn(forward::forward(room, ctx.bus().clone(), name, mirror));
+            let bus = ctx.bus().clone();
+            ctx.spawn(forward::forward(room, bus, name, mirror, raw.clone()));
         }
         Ok(())
     }

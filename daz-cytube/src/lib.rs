@@ -22,6 +22,8 @@ pub mod connection;
 pub mod discovery;
 mod error;
 pub mod event;
+#[cfg(feature = "kryten")]
+pub mod kryten;
 pub mod metrics;
 pub mod reconnect;
 pub mod room;

@@ -40,7 +40,13 @@ fn publish<T: EventPayload>(bus: &EventBus, room: &str, topic: Topic, payload: T
 }
 
 /// Forwards `room`'s events until it stops.
-pub(super) async fn forward(mut room: Room, bus: EventBus, name: String, mirror: Shared) {
+pub(super) async fn forward(
+    mut room: Room,
+    bus: EventBus,
+    name: String,
+    mirror: Shared,
+    raw: super::raw::Wanted,
+) {
     while let Some(event) = room.next().await {
         match event {
             RoomEvent::Joined { name: own, rank } => {
@@ -61,6 +67,7 @@ pub(super) async fn forward(mut room: Room, bus: EventBus, name: String, mirror:
                     };
                     (m.name.clone(), rank)
                 };
+                raw.publish(&bus, &name, &event, backlog);
                 relay(&bus, &name, event, backlog, own.as_deref(), rank_of);
             }
             RoomEvent::Disconnected { reason, retry_in } => {

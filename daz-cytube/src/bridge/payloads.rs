@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
-use crate::event::{NowPlaying, PlaylistItem, ServerEvent, User};
+use crate::event::{Emote, NowPlaying, PlaylistItem, ServerEvent, User};
 use daz_core::{EventPayload, Topic};
 
 /// A server event from a room, published under `cytube.event.<name>`
@@ -114,8 +114,17 @@ pub struct RoomSnapshot {
     pub room: String,
     /// Joined now.
     pub connected: bool,
+    /// The bot's own user name there, once joined.
+    #[serde(default)]
+    pub name: Option<String>,
     /// The users.
     pub users: Vec<User>,
+    /// The emotes.
+    #[serde(default)]
+    pub emotes: Vec<Emote>,
+    /// The message of the day (HTML).
+    #[serde(default)]
+    pub motd: String,
     /// The leader.
     pub leader: Option<String>,
     /// The playlist.

@@ -35,6 +35,16 @@ fn with(bot: BotBuilder, admin: Option<AdminHttp>) -> BotBuilder {
     }
 }
 
+/// `bot` with the Kryten bridge when `[kryten]` is configured (it needs
+/// the CyTube bridge, so not in the console).
+fn with_kryten(bot: BotBuilder, config: &daz_core::Config) -> BotBuilder {
+    if config.has_section(daz_cytube::kryten::KRYTEN) {
+        bot.module(daz_cytube::kryten::Kryten::new())
+    } else {
+        bot
+    }
+}
+
 /// The configuration, with logging set up from its `[log]` (kept by the
 /// caller until the end: dropping the guard flushes exported spans).
 fn prepare(cli: &Cli) -> Result<(daz_core::Config, daz_bot::logging::LogGuard), Failure> {
@@ -49,8 +59,15 @@ fn prepare(cli: &Cli) -> Result<(daz_core::Config, daz_bot::logging::LogGuard), 
     Ok((config, guard))
 }
 
-async fn execute(cli: Cli, config: daz_core::Config) -> Result<(), Failure> {
+async fn execute(cli: Cli, mut config: daz_core::Config) -> Result<(), Failure> {
     let database = cli.database.as_deref();
+    if !matches!(
+        cli.command,
+        Some(Command::Run { .. } | Command::CheckConfig)
+    ) {
+        // The Kryten bridge needs CyTube rooms: only `run` has them.
+        config.remove_section(daz_cytube::kryten::KRYTEN);
+    }
     let command = cli.command.unwrap_or(Command::Console {
         user: "you".into(),
         rank: 1.0,
@@ -71,14 +88,16 @@ async fn execute(cli: Cli, config: daz_core::Config) -> Result<(), Failure> {
             let config = run::with_room(config, channel.as_deref(), &server, user.as_deref())?;
             let db = compose::database(&config, database).await?;
             let admin = compose::admin(&config)?;
-            run::run(with(compose::bot(config, &db), admin), &db).await
+            let bot = with_kryten(compose::bot(config.clone(), &db), &config);
+            run::run(with(bot, admin), &db).await
         }
         Command::CheckConfig => {
             // Building the bot checks every section against its module.
             let db = daz_sql::Database::connect("sqlite::memory:").await?;
             db.prepare().await?;
             let admin = config.has_section(ADMIN).then(AdminHttp::new);
-            let bot = compose::bot(config, &db).module(daz_cytube::bridge::CytubeBridge::new());
+            let bot = with_kryten(compose::bot(config.clone(), &db), &config)
+                .module(daz_cytube::bridge::CytubeBridge::new());
             let bot = with(bot, admin);
             bot.build()?;
             println!("daz-bot: the configuration is valid.");
