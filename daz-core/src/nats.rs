@@ -18,7 +18,7 @@
 //!   [`EventBus::request`] reach a module in another process as they
 //!   reach a local one: same correlation, same timeout (the caller's
 //!   deadline travels with the request), and an inbox no process serves
-//!   fails at once with [`Error::UnknownTarget`](crate::Error::UnknownTarget).
+//!   fails at once with [`Error::UnknownTarget`].
 //! - **Sends and requests in.** Peers' sends and requests to local inboxes
 //!   (all, or those in `expose`) are delivered, and replies go back.
 //!
@@ -71,7 +71,7 @@ use link::{Link, Task};
 use stats::Shared;
 
 use crate::{
-    Config, Context, Error, EventBus, Health, Manifest, Module, ModuleInfo, ModuleResult,
+    Config, Context, Error, EventBus, Health, Manifest, Module, ModuleInfo, ModuleResult, Secret,
     SubscribeOptions,
 };
 
@@ -138,43 +138,82 @@ impl ModuleInfo for NatsTransport {
     }
 }
 
+/// A NATS server to connect to: the servers (comma-separated in `url`),
+/// the name the connection shows, and credentials. Shared by the
+/// transport and the Kryten bridge.
+#[derive(Debug, Clone, Copy)]
+pub struct Server<'a> {
+    /// One server or several, separated by commas.
+    pub url: &'a str,
+    /// The connection's name, shown by the server.
+    pub name: &'a str,
+    /// A token.
+    pub token: Option<&'a Secret>,
+    /// A user name and its password.
+    pub user: Option<(&'a str, &'a Secret)>,
+}
+
+impl Server<'_> {
+    /// Connects with `options` (plus this server's name and credentials),
+    /// reconnecting for ever with a delay growing to 3.2 s, and retrying
+    /// in the background when the server is not there yet.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Transport`] when the URL cannot be used.
+    pub async fn connect(self, options: ConnectOptions) -> crate::Result<async_nats::Client> {
+        let mut options = options
+            .name(self.name)
+            .retry_on_initial_connect()
+            .max_reconnects(None)
+            .reconnect_delay_callback(|attempt| {
+                let shift = u32::try_from(attempt.min(5)).unwrap_or(5);
+                Duration::from_millis(100 << shift)
+            });
+        if let Some(token) = self.token {
+            options = options.token(token.expose().to_owned());
+        }
+        if let Some((user, password)) = self.user {
+            options = options.user_and_password(user.to_owned(), password.expose().to_owned());
+        }
+        let servers: Vec<&str> = self
+            .url
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        options
+            .connect(servers)
+            .await
+            .map_err(|e| Error::Transport {
+                what: format!("connecting to {}", self.url),
+                reason: e.to_string(),
+            })
+    }
+}
+
 async fn connect(
     config: &config::Checked,
     events: mpsc::UnboundedSender<async_nats::Event>,
 ) -> crate::Result<async_nats::Client> {
-    let mut options = ConnectOptions::new()
-        .name(&config.name)
+    let options = ConnectOptions::new()
         .no_echo()
-        .retry_on_initial_connect()
-        .max_reconnects(None)
-        .reconnect_delay_callback(|attempt| {
-            let shift = u32::try_from(attempt.min(5)).unwrap_or(5);
-            Duration::from_millis(100 << shift)
-        })
         .event_callback(move |event| {
             let _ = events.send(event);
             async {}
         });
-    if let Some(token) = &config.token {
-        options = options.token(token.expose().to_owned());
+    let user = match (&config.raw.user, &config.raw.password) {
+        (Some(user), Some(password)) => Some((user.as_str(), password)),
+        _ => None,
+    };
+    Server {
+        url: &config.raw.url,
+        name: &config.name,
+        token: config.token.as_ref(),
+        user,
     }
-    if let (Some(user), Some(password)) = (&config.raw.user, &config.raw.password) {
-        options = options.user_and_password(user.clone(), password.expose().to_owned());
-    }
-    let servers: Vec<&str> = config
-        .raw
-        .url
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    options
-        .connect(servers)
-        .await
-        .map_err(|e| Error::Transport {
-            what: format!("connecting to {}", config.raw.url),
-            reason: e.to_string(),
-        })
+    .connect(options)
+    .await
 }
 
 #[crate::async_trait]

@@ -154,27 +154,19 @@ impl ModuleInfo for Kryten {
     }
 }
 
-async fn connect(config: &KrytenConfig) -> Result<async_nats::Client, String> {
-    let mut options = async_nats::ConnectOptions::new()
-        .name("daz-kryten")
-        .retry_on_initial_connect()
-        .max_reconnects(None);
-    if let Some(token) = &config.token {
-        options = options.token(token.expose().to_owned());
+async fn connect(config: &KrytenConfig) -> daz_core::Result<async_nats::Client> {
+    let user = match (&config.user, &config.password) {
+        (Some(user), Some(password)) => Some((user.as_str(), password)),
+        _ => None,
+    };
+    daz_core::nats::Server {
+        url: &config.url,
+        name: "daz-kryten",
+        token: config.token.as_ref(),
+        user,
     }
-    if let (Some(user), Some(password)) = (&config.user, &config.password) {
-        options = options.user_and_password(user.clone(), password.expose().to_owned());
-    }
-    let servers: Vec<&str> = config
-        .url
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    options
-        .connect(servers)
-        .await
-        .map_err(|e| format!("kryten: connecting to {}: {e}", config.url))
+    .connect(async_nats::ConnectOptions::new())
+    .await
 }
 
 /// The CyTube JSON of an event's payload (what follows its name on the

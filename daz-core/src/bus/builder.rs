@@ -33,7 +33,7 @@ impl EventBusBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfig`] if a capacity is zero.
+    /// [`Error::InvalidConfig`](crate::Error::InvalidConfig) if a capacity is zero.
     pub fn build(self) -> Result<EventBus> {
         self.config.validate()?;
         Ok(EventBus::with_valid_config(self.config))

@@ -46,11 +46,15 @@ impl Directory {
         }
     }
 
-    /// Takes in `a`; `true` if the set of remote inboxes changed.
-    pub(crate) fn apply(&mut self, a: Announce, now: Instant) -> bool {
+    /// Takes in `a`; `true` if the set of remote inboxes changed. Names
+    /// that are not module names (which could not be subjects) are
+    /// ignored.
+    pub(crate) fn apply(&mut self, mut a: Announce, now: Instant) -> bool {
         if a.name == self.own {
             return false;
         }
+        a.inboxes
+            .retain(|name| crate::module::check_name(name).is_ok());
         let before = self.inboxes();
         if a.bye {
             self.peers.remove(&a.name);
@@ -111,7 +115,12 @@ mod tests {
             !d.apply(announce("me", &["x"]), t0),
             "own announcements are ignored"
         );
-        assert!(d.apply(announce("b", &["weather"]), t0));
+        assert!(d.apply(announce("b", &["weather", "a.b", "x y", ""]), t0));
+        assert_eq!(
+            d.inboxes().into_iter().collect::<Vec<_>>(),
+            ["weather"],
+            "bad names ignored"
+        );
         assert!(!d.apply(announce("b", &["weather"]), t0), "nothing changed");
         assert!(d.apply(announce("c", &["dice"]), t0));
         assert_eq!(

@@ -19,13 +19,13 @@ use daz_core::{Config, Format};
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Cli {
-    /// A configuration file with a [nats] section (TOML or YAML).
+    /// A configuration file with a `[nats]` section (TOML or YAML).
     #[arg(long, conflicts_with_all = ["url", "prefix"])]
     config: Option<PathBuf>,
     /// The NATS server the bot uses.
     #[arg(long, default_value = "nats://127.0.0.1:4222")]
     url: String,
-    /// The bot's subject prefix ([nats] prefix in its configuration).
+    /// The bot's subject prefix (`[nats] prefix` in its configuration).
     #[arg(long, default_value = "daz")]
     prefix: String,
 }
