@@ -18,14 +18,13 @@ use crate::{Bot, Config, Module, Result, ShutdownReport};
 ///
 /// ```no_run
 /// use daz_core::nats::RemoteModule;
-/// use daz_core::{Config, Format, Module, ModuleInfo, Manifest};
+/// use daz_core::{Config, Format, Module};
 ///
+/// /// Tells the weather.
+/// #[derive(daz_core::Module)]
+/// #[module(name = "weather")]
 /// struct Weather;
-/// impl ModuleInfo for Weather {
-///     fn manifest(&self) -> Manifest {
-///         Manifest::builder("weather").into_unchecked()
-///     }
-/// }
+///
 /// #[daz_core::async_trait]
 /// impl Module for Weather {}
 ///
