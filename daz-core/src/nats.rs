@@ -356,16 +356,15 @@ impl State {
     }
 
     /// Serves the local inboxes there are now; `true` if that changed.
-    async fn serve_local(&mut self) -> bool {
-        let wanted = local_inboxes(&self.link);
+    async fn serve_local(&mut self, wanted: &BTreeSet<String>) -> bool {
         let before = self.served.len();
         self.served.retain(|name, _| wanted.contains(name));
         let mut changed = before != self.served.len();
         for name in wanted {
-            if self.served.contains_key(&name) {
+            if self.served.contains_key(name) {
                 continue;
             }
-            let subject = self.link.inbox_subject(&name);
+            let subject = self.link.inbox_subject(name);
             match self
                 .link
                 .client
@@ -374,7 +373,7 @@ impl State {
             {
                 Ok(sub) => {
                     let task = Task::spawn(Arc::clone(&self.link).serve(name.clone(), sub));
-                    self.served.insert(name, task);
+                    self.served.insert(name.clone(), task);
                     changed = true;
                 }
                 Err(e) => tracing::warn!(inbox = %name, error = %e, "NATS transport: cannot serve"),
@@ -384,9 +383,8 @@ impl State {
     }
 
     /// Stands in for every inbox a peer serves and no local module does.
-    fn follow_peers(&mut self) {
+    fn follow_peers(&mut self, local: &BTreeSet<String>) {
         let remote = self.directory.inboxes();
-        let local = local_inboxes(&self.link);
         self.proxies
             .retain(|name, _| remote.contains(name) && !local.contains(name));
         for name in remote {
@@ -413,7 +411,7 @@ async fn run(
         served: BTreeMap::new(),
         proxies: BTreeMap::new(),
     };
-    state.serve_local().await;
+    state.serve_local(&local_inboxes(&link)).await;
     announce(&link, &state.announcement(true)).await;
     let mut tick = tokio::time::interval(link.config.raw.announce_every);
     loop {
@@ -436,22 +434,23 @@ async fn run(
                 };
                 let hello = a.hello && a.name != link.origin();
                 if state.directory.apply(a, tokio::time::Instant::now()) {
-                    state.follow_peers();
+                    state.follow_peers(&local_inboxes(&link));
                 }
                 if hello {
                     announce(&link, &state.announcement(false)).await;
                 }
             }
             Ok(()) = changes.changed() => {
-                if state.serve_local().await {
+                let local = local_inboxes(&link);
+                if state.serve_local(&local).await {
                     announce(&link, &state.announcement(false)).await;
                 }
-                state.follow_peers();
+                state.follow_peers(&local);
             }
             _ = tick.tick() => {
                 announce(&link, &state.announcement(false)).await;
                 if state.directory.expire(tokio::time::Instant::now()) {
-                    state.follow_peers();
+                    state.follow_peers(&local_inboxes(&link));
                 }
             }
             Some(event) = events.recv() => match event {
