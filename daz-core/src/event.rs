@@ -204,11 +204,7 @@ impl Event {
         self.body
             .payload
             .to_json()
-            .map_err(|e| crate::Error::PayloadEncode {
-                topic: self.topic().to_string(),
-                type_name: self.body.payload.type_name(),
-                source: Box::new(e),
-            })
+            .map_err(|e| self.encode_error(e))
     }
 
     /// The payload serialized as JSON bytes, straight from a typed value
@@ -222,11 +218,15 @@ impl Event {
         self.body
             .payload
             .to_json_vec()
-            .map_err(|e| crate::Error::PayloadEncode {
-                topic: self.topic().to_string(),
-                type_name: self.body.payload.type_name(),
-                source: Box::new(e),
-            })
+            .map_err(|e| self.encode_error(e))
+    }
+
+    fn encode_error(&self, e: serde_json::Error) -> crate::Error {
+        crate::Error::PayloadEncode {
+            topic: self.topic().to_string(),
+            type_name: self.body.payload.type_name(),
+            source: Box::new(e),
+        }
     }
 
     /// The JSON payload, when the event came as JSON.
