@@ -173,7 +173,7 @@ impl<'a> Packet<'a> {
             Self::Pong(data) => format!("3{data}"),
             Self::Upgrade => "5".to_owned(),
             Self::Noop => "6".to_owned(),
-            Self::Connect(json) => format!("40{json}"),
+            Self::Connect(json) => format!("40{}{json}", namespace_for(json)),
             Self::Disconnect => "41".to_owned(),
             Self::Event { ack: None, json } => format!("42{json}"),
             Self::Event {
@@ -181,7 +181,14 @@ impl<'a> Packet<'a> {
                 json,
             } => format!("42{id}{json}"),
             Self::Ack { id, json } => format!("43{id}{json}"),
-            Self::ConnectError(json) => format!("44{json}"),
+            Self::ConnectError(json) => format!("44{}{json}", namespace_for(json)),
         }
     }
+}
+
+/// The default namespace written out (`/,`) before a payload that would
+/// otherwise read as a namespace (found by fuzzing: `40/,/x` decoded to
+/// a connect whose encoding `40/x` named the namespace `/x`).
+fn namespace_for(payload: &str) -> &'static str {
+    if payload.starts_with('/') { "/," } else { "" }
 }

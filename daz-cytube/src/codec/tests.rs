@@ -249,3 +249,15 @@ proptest! {
         prop_assert_eq!(chat.username, name);
     }
 }
+
+#[test]
+fn a_payload_starting_with_a_slash_keeps_the_default_namespace() -> crate::Result<()> {
+    let packet = Packet::decode("40/,/abc")?;
+    assert_eq!(packet, Packet::Connect("/abc"));
+    assert_eq!(packet.encode(), "40/,/abc");
+    assert_eq!(Packet::decode(&packet.encode())?, packet);
+    let error = Packet::ConnectError("/x");
+    assert_eq!(Packet::decode(&error.encode())?, error);
+    assert_eq!(Packet::Connect("{}").encode(), "40{}");
+    Ok(())
+}
