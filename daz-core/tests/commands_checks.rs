@@ -210,3 +210,50 @@ async fn operator_overrides_rank_lists_prefixes_and_ignore() {
     );
     room.shutdown().await;
 }
+
+/// The security campaign's rank cases: an alias, a PM, and the bot's own
+/// line (a custom command's text, say) never get past a rank check.
+#[tokio::test(start_paused = true)]
+async fn rank_checks_hold_through_aliases_pms_and_the_bots_own_lines() {
+    let mut room = bank().await;
+    room.join("guest", Rank::GUEST).await;
+    room.join("mod", Rank::MODERATOR).await;
+    room.say("guest", "!pay bob 5").await;
+    room.say("guest", "!PAY bob 5").await;
+    room.pm("guest", "!ban bob").await;
+    room.pm("stranger", "!announce free coins").await;
+    // The bot's own line, as the bridge marks it: a moderator-ranked bot
+    // saying a command (from a template a user controls) runs nothing.
+    let mut own = ChatMessage::new("lobby", "bot", Rank::OWNER, "!announce owned");
+    own.own = true;
+    room.bus().publish(
+        daz_core::Event::builder(own.topic())
+            .source(daz_core::chat::BRIDGE)
+            .room("lobby")
+            .payload(own),
+    );
+    room.settle().await;
+    // The same line from a user of that rank does run (so the one above
+    // was skipped for being the bot's own).
+    room.join("owner", Rank::OWNER).await;
+    room.say("owner", "!announce owned").await;
+    let said = room.said();
+    assert_eq!(
+        said,
+        [
+            "guest: !give is for registered and up.",
+            "guest: !give is for registered and up.",
+            "announcement: owned",
+        ],
+        "{said:?}"
+    );
+    assert_eq!(
+        room.pms_to("guest"),
+        ["guest: !ban is for moderator and up."]
+    );
+    assert_eq!(
+        room.pms_to("stranger"),
+        ["stranger: !announce is for moderator and up."]
+    );
+    room.shutdown().await;
+}
