@@ -136,6 +136,8 @@ pub(crate) struct Options {
     pub(crate) ping_timeout: Duration,
     /// Refuse every connect with this message (a `44`).
     pub(crate) refuse: Option<String>,
+    /// Records when each Socket.IO connect arrives (accepted or refused).
+    pub(crate) attempts: Option<Arc<Mutex<Vec<std::time::Instant>>>>,
 }
 
 impl Default for Options {
@@ -144,6 +146,7 @@ impl Default for Options {
             ping_interval: Duration::from_secs(25),
             ping_timeout: Duration::from_secs(20),
             refuse: None,
+            attempts: None,
         }
     }
 }
@@ -225,9 +228,16 @@ impl TestServer {
                 }
             }
         };
+        let attempts = options.attempts.clone();
+        let attempt = move || {
+            if let Some(attempts) = &attempts {
+                attempts.lock().unwrap().push(std::time::Instant::now());
+            }
+        };
         match options.refuse {
             Some(message) => {
                 let refuse = move || {
+                    attempt();
                     let message = message.clone();
                     async move { Err::<(), _>(Refusal(message)) }
                 };
@@ -236,12 +246,29 @@ impl TestServer {
                     socketioxide::handler::ConnectHandler::with(on_connect, refuse),
                 );
             }
-            None => io.ns("/", on_connect),
+            None => {
+                let accept = move || {
+                    attempt();
+                    async move { Ok::<(), Refusal>(()) }
+                };
+                io.ns(
+                    "/",
+                    socketioxide::handler::ConnectHandler::with(on_connect, accept),
+                );
+            }
         }
         let app = axum::Router::new().layer(layer);
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap();
+        // A crashed server on the same port lets go of it when its task
+        // is dropped, which an abort does not wait for.
+        let mut bound = tokio::net::TcpListener::bind(("127.0.0.1", port)).await;
+        for _ in 0..100 {
+            if bound.is_ok() || port == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            bound = tokio::net::TcpListener::bind(("127.0.0.1", port)).await;
+        }
+        let listener = bound.unwrap();
         let port = listener.local_addr().unwrap().port();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
