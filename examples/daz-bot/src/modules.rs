@@ -15,3 +15,4 @@ pub mod seen;
 #[cfg(test)]
 mod testkit;
 pub mod uptime;
+mod write_behind;

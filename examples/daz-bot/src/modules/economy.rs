@@ -15,6 +15,34 @@ use serde::Deserialize;
 use daz_sql::{Database, migrate};
 use store::{Give, Store, Transfer};
 
+use super::write_behind::{Merge, WriteBehind};
+
+/// A user's latest activity, kept between writes.
+#[derive(Debug, Clone)]
+struct Active {
+    name: String,
+    at_ms: i64,
+    /// The balance a new account starts with.
+    start: i64,
+}
+
+impl Merge for Active {
+    fn merge(&mut self, newer: Self) {
+        self.name = newer.name;
+        self.at_ms = self.at_ms.max(newer.at_ms);
+    }
+}
+
+type Kept = WriteBehind<(String, String), Active>;
+
+/// How often kept activity is written.
+const FLUSH_EVERY: Duration = Duration::from_secs(1);
+
+/// Writes one user's activity (opening the account if new).
+async fn write(store: Store, (room, _key): (String, String), a: Active) -> ModuleResult {
+    store.active(&room, &a.name, a.start, a.at_ms).await
+}
+
 /// `[economy]`.
 ///
 /// ```toml
@@ -112,6 +140,9 @@ impl<'de> Deserialize<'de> for CheckedSettings {
 pub struct Economy {
     store: Store,
     settings: EconomySettings,
+    /// Activity from chat, written every second: chat never waits on the
+    /// database, and an outage loses none of it.
+    kept: Kept,
 }
 
 impl Economy {
@@ -120,7 +151,17 @@ impl Economy {
         Self {
             store: Store::new(db),
             settings: EconomySettings::default(),
+            kept: Kept::default(),
         }
+    }
+
+    /// Writes the activity kept so far, so what follows reads it.
+    async fn settle(&self) -> ModuleResult {
+        let store = self.store.clone();
+        self.kept
+            .flush(&|key, a| write(store.clone(), key, a))
+            .await?;
+        Ok(())
     }
 
     fn now_ms(ctx: &CommandContext<'_>) -> i64 {
@@ -137,6 +178,7 @@ impl Economy {
         ctx: &mut CommandContext<'_>,
         user: Option<UserName>,
     ) -> ModuleResult {
+        self.settle().await?;
         let who = user.map_or_else(|| ctx.user().to_owned(), |u| u.as_str().to_owned());
         let currency = &self.settings.currency;
         let text = match self.store.balance(ctx.room(), &who).await? {
@@ -169,6 +211,8 @@ impl Economy {
             return Ok(());
         }
         let fee = s.fee(amount);
+        self.settle().await?;
+        let s = &self.settings;
         let give = Give {
             room: ctx.room(),
             from: &user,
@@ -196,6 +240,7 @@ impl Economy {
     /// The richest users in this room.
     #[command(aliases = ["richest"], room_cooldown = "10s")]
     async fn top(&mut self, ctx: &mut CommandContext<'_>) -> ModuleResult {
+        self.settle().await?;
         let top = self.store.top(ctx.room(), 5).await?;
         let text = if top.is_empty() {
             format!("Nobody has any {} yet.", self.settings.currency)
@@ -219,6 +264,7 @@ impl Economy {
         to: UserName,
         amount: i64,
     ) -> ModuleResult {
+        self.settle().await?;
         let at = Self::now_ms(ctx);
         let text = match self
             .store
@@ -242,18 +288,30 @@ impl Module for Economy {
         if self.settings.daily_bonus > 0 {
             ctx.schedule("daily bonus", self.settings.daily()?, TaskOptions::new())?;
         }
+        let store = self.store.clone();
+        self.kept
+            .flush_every(ctx, FLUSH_EVERY, move |key, a| write(store.clone(), key, a));
         Ok(())
+    }
+
+    async fn stop(&mut self, _ctx: &mut Context) -> ModuleResult {
+        self.settle().await
     }
 
     async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
         let now = ctx.scheduler().now().timestamp_millis();
         if let Ok(m) = event.payload::<ChatMessage>() {
             if !m.backlog && !m.own && !m.pm {
-                self.store
-                    .active(&m.room, &m.user, self.settings.start, now)
-                    .await?;
+                let active = Active {
+                    name: m.user.clone(),
+                    at_ms: now,
+                    start: self.settings.start,
+                };
+                self.kept
+                    .add((m.room.clone(), m.user.to_lowercase()), active);
             }
         } else if event.payload::<Tick>().is_ok() {
+            self.settle().await?;
             let within = i64::try_from(self.settings.active_within.as_millis()).unwrap_or(i64::MAX);
             let paid = self
                 .store

@@ -7,6 +7,8 @@ use daz_core::{
 };
 use daz_sql::{Database, Migration, migrate, with_pool};
 
+use super::write_behind::{Merge, WriteBehind};
+
 const TABLES: &[Migration] = &[Migration::new(
     1,
     "users",
@@ -15,37 +17,85 @@ const TABLES: &[Migration] = &[Migration::new(
 )];
 
 const TOUCH: &str = "INSERT INTO daz_seen_users (room, user_key, user_name, first_ms, last_ms, messages) \
-    VALUES ($1, $2, $3, $4, $4, $5) ON CONFLICT (room, user_key) DO UPDATE SET user_name = excluded.user_name, \
+    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (room, user_key) DO UPDATE SET user_name = excluded.user_name, \
     last_ms = excluded.last_ms, messages = daz_seen_users.messages + excluded.messages";
+
+/// How often kept sightings are written.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 const LOOKUP: &str = "SELECT user_name, first_ms, last_ms, messages FROM daz_seen_users WHERE room = $1 AND user_key = $2";
 
-/// Tracks users: first and last seen, messages said.
+/// What is kept of one user between writes.
+#[derive(Debug, Clone)]
+struct Sighting {
+    name: String,
+    first_ms: i64,
+    last_ms: i64,
+    messages: i64,
+}
+
+impl Merge for Sighting {
+    fn merge(&mut self, newer: Self) {
+        self.name = newer.name;
+        self.first_ms = self.first_ms.min(newer.first_ms);
+        self.last_ms = self.last_ms.max(newer.last_ms);
+        self.messages += newer.messages;
+    }
+}
+
+type Kept = WriteBehind<(String, String), Sighting>;
+
+/// Tracks users: first and last seen, messages said. Sightings are kept in
+/// memory and written every second, so chat never waits on the database
+/// and an outage loses none of them.
 #[derive(Debug, daz_core::Module)]
 #[module(name = "seen", commands)]
 pub struct Seen {
     db: Database,
+    kept: Kept,
+}
+
+/// Writes one user's sighting.
+async fn write(db: Database, (room, key): (String, String), s: Sighting) -> ModuleResult {
+    with_pool!(db, p => {
+        sqlx::query(TOUCH)
+            .bind(&room)
+            .bind(&key)
+            .bind(&s.name)
+            .bind(s.first_ms)
+            .bind(s.last_ms)
+            .bind(s.messages)
+            .execute(p)
+            .await?
+            .rows_affected()
+    });
+    Ok(())
 }
 
 impl Seen {
     /// The module, keeping its tables in `db`.
     pub fn new(db: &Database) -> Self {
-        Self { db: db.clone() }
+        Self {
+            db: db.clone(),
+            kept: Kept::default(),
+        }
     }
 
-    async fn touch(&self, room: &str, user: &str, at_ms: i64, messages: i64) -> ModuleResult {
-        let key = user.to_lowercase();
-        with_pool!(self.db, p => {
-            sqlx::query(TOUCH)
-                .bind(room)
-                .bind(&key)
-                .bind(user)
-                .bind(at_ms)
-                .bind(messages)
-                .execute(p)
-                .await?
-                .rows_affected()
-        });
+    fn touch(&self, room: &str, user: &str, at_ms: i64, messages: i64) {
+        let sighting = Sighting {
+            name: user.to_owned(),
+            first_ms: at_ms,
+            last_ms: at_ms,
+            messages,
+        };
+        self.kept
+            .add((room.to_owned(), user.to_lowercase()), sighting);
+    }
+
+    /// Writes what is kept now (before reading, and on stop).
+    async fn flush(&self) -> ModuleResult {
+        let db = self.db.clone();
+        self.kept.flush(&|key, s| write(db.clone(), key, s)).await?;
         Ok(())
     }
 }
@@ -55,6 +105,7 @@ impl Seen {
     /// Says when a user was last seen.
     #[command(user_cooldown = "3s")]
     async fn seen(&mut self, ctx: &mut CommandContext<'_>, user: UserName) -> ModuleResult {
+        self.flush().await?;
         let key = user.as_str().to_lowercase();
         let room = ctx.room().to_owned();
         let row: Option<(String, i64, i64, i64)> = with_pool!(self.db, p => {
@@ -96,21 +147,28 @@ impl Module for Seen {
         for topic in [CHAT_TOPIC, UserJoined::TOPIC, UserLeft::TOPIC] {
             ctx.subscribe(Pattern::from(topic))?;
         }
+        let db = self.db.clone();
+        self.kept
+            .flush_every(ctx, FLUSH_EVERY, move |key, s| write(db.clone(), key, s));
         Ok(())
+    }
+
+    async fn stop(&mut self, _ctx: &mut Context) -> ModuleResult {
+        self.flush().await
     }
 
     async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
         let now = ctx.scheduler().now().timestamp_millis();
         if let Ok(m) = event.payload::<ChatMessage>() {
             if !m.backlog && !m.pm && !m.own {
-                self.touch(&m.room, &m.user, now, 1).await?;
+                self.touch(&m.room, &m.user, now, 1);
             }
         } else if let Ok(j) = event.payload::<UserJoined>() {
             if !j.own {
-                self.touch(&j.room, &j.user, now, 0).await?;
+                self.touch(&j.room, &j.user, now, 0);
             }
         } else if let Ok(l) = event.payload::<UserLeft>() {
-            self.touch(&l.room, &l.user, now, 0).await?;
+            self.touch(&l.room, &l.user, now, 0);
         }
         Ok(())
     }
