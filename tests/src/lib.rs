@@ -55,3 +55,9 @@ mod book_metrics {}
 
 #[doc = include_str!("../../docs/src/operations.md")]
 mod book_operations {}
+
+#[doc = include_str!("../../docs/src/reliability.md")]
+mod book_reliability {}
+
+#[doc = include_str!("../../docs/src/security.md")]
+mod book_security {}

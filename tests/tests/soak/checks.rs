@@ -154,6 +154,38 @@ async fn logged(db: &Database) -> Vec<(String, i64)> {
     rows.unwrap_or_default()
 }
 
+/// How many distinct soak lines are logged (one row back, so waiting
+/// does not itself grow the test's memory).
+async fn logged_count(db: &Database) -> u64 {
+    let count: Result<i64, Box<dyn std::error::Error>> = async {
+        Ok(with_pool!(db, p => {
+            sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT text) FROM daz_chat_log WHERE text LIKE 'soak %'",
+            )
+            .fetch_one(p)
+            .await?
+        }))
+    }
+    .await;
+    count.ok().and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
+}
+
+/// Chat lines `seen` counted for the scripted chatters (`u0`…`u49`).
+async fn seen_messages(db: &Database) -> i64 {
+    let sum: Result<Option<i64>, Box<dyn std::error::Error>> = async {
+        Ok(with_pool!(db, p => {
+            sqlx::query_scalar(
+                "SELECT CAST(SUM(messages) AS BIGINT) FROM daz_seen_users \
+                 WHERE room = 'testchan' AND user_key LIKE 'u%'",
+            )
+            .fetch_one(p)
+            .await?
+        }))
+    }
+    .await;
+    sum.ok().flatten().unwrap_or(-1)
+}
+
 fn pongs(received: &[(String, Option<serde_json::Value>)]) -> BTreeMap<u64, u32> {
     let mut replies = BTreeMap::new();
     for (event, payload) in received {
@@ -169,8 +201,8 @@ fn pongs(received: &[(String, Option<serde_json::Value>)]) -> BTreeMap<u64, u32>
     replies
 }
 
-/// Waits (up to 2 min) until every chat line sent is logged and every
-/// command answered.
+/// Waits (up to 2 min) until every chat line sent is logged and counted
+/// by `seen`, and every command answered.
 pub(crate) async fn drain(channel: &Channel, db: &Database) {
     let sent = channel
         .script
@@ -182,9 +214,10 @@ pub(crate) async fn drain(channel: &Channel, db: &Database) {
         .load(std::sync::atomic::Ordering::SeqCst);
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
-        let lines = u64::try_from(logged(db).await.len()).unwrap_or(0);
+        let lines = logged_count(db).await;
         let answered = u64::try_from(pongs(&channel.received().await).len()).unwrap_or(0);
-        if lines >= sent && answered >= commands {
+        let seen = u64::try_from(seen_messages(db).await).unwrap_or(0);
+        if lines >= sent && answered >= commands && seen >= sent {
             return;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -202,6 +235,8 @@ pub(crate) struct Figures {
     pub(crate) chat_sent: u64,
     pub(crate) chat_logged: u64,
     pub(crate) duplicates: u64,
+    /// Chat lines counted by `seen` (written behind, through the outage).
+    pub(crate) seen_counted: i64,
     pub(crate) logger_dropped: f64,
     pub(crate) commands_sent: u64,
     pub(crate) commands_unanswered: Vec<u64>,
@@ -259,6 +294,7 @@ impl Figures {
             .iter()
             .map(|(_, n)| u64::try_from(n - 1).unwrap_or(0))
             .sum();
+        self.seen_counted = seen_messages(db).await;
         let replies = pongs(&channel.received().await);
         self.commands_unanswered = (0..self.commands_sent)
             .filter(|n| !replies.contains_key(n))
@@ -299,6 +335,13 @@ impl Figures {
             format!(
                 "chat lines: {} sent, {} logged, {} dropped",
                 self.chat_sent, self.chat_logged, self.logger_dropped
+            ),
+        );
+        require(
+            u64::try_from(self.seen_counted).is_ok_and(|n| n == self.chat_sent),
+            format!(
+                "seen counted {} chat lines of {} sent",
+                self.seen_counted, self.chat_sent
             ),
         );
         require(
@@ -379,6 +422,7 @@ impl fmt::Display for Figures {
             "  chat lines sent / logged / duplicated / dropped: {} / {} / {} / {}",
             self.chat_sent, self.chat_logged, self.duplicates, self.logger_dropped
         )?;
+        writeln!(f, "  chat lines counted by seen: {}", self.seen_counted)?;
         writeln!(
             f,
             "  commands sent / unanswered / answered twice: {} / {} / {}",

@@ -25,7 +25,10 @@ impl Module for Panicker {
 
     async fn handle(&mut self, _ctx: &mut Context, _event: Event) -> ModuleResult {
         let n = self.seen.fetch_add(1, Ordering::SeqCst) + 1;
-        assert!(!n.is_multiple_of(self.every), "soak: planned panic at chat line {n}");
+        assert!(
+            !n.is_multiple_of(self.every),
+            "soak: planned panic at chat line {n}"
+        );
         Ok(())
     }
 }
