@@ -6,14 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+#[path = "support/joined.rs"]
+mod joined;
 #[path = "../../daz-cytube/tests/support/server.rs"]
 mod server;
 
 use std::time::Duration;
 
-use daz_core::{Bot, BotHandle, Config, Event, Format, ModuleState, ShutdownReport};
-use daz_cytube::bridge::{RoomSnapshot, StateQuery};
+use daz_core::{Bot, BotHandle, Config, Format, ModuleState, ShutdownReport};
 use daz_sql::{Database, with_pool};
+use joined::joined;
 use serde_json::json;
 use server::{Options, Replay, TestServer};
 
@@ -36,26 +38,14 @@ async fn start(server: &TestServer, db: &Database) -> (BotHandle, Running) {
     let running = tokio::spawn(bot.run_until(std::future::pending()));
     for _ in 0..1000 {
         let list = handle.modules().await.unwrap();
-        if list.modules.iter().all(|m| m.state == ModuleState::Running) && joined(&handle).await {
+        if list.modules.iter().all(|m| m.state == ModuleState::Running)
+            && joined(&handle, Duration::from_secs(5)).await
+        {
             return (handle, running);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("the bot did not start: {:?}", handle.modules().await);
-}
-
-/// Whether the bridge has joined the channel (chat before that is the
-/// join backlog, which modules rightly ignore).
-async fn joined(handle: &BotHandle) -> bool {
-    let query = Event::new(StateQuery::new("testchan"));
-    match handle
-        .bus()
-        .request("cytube", query, Duration::from_secs(5))
-        .await
-    {
-        Ok(reply) => reply.payload::<RoomSnapshot>().is_ok_and(|s| s.connected),
-        Err(_) => false,
-    }
 }
 
 async fn stop(handle: BotHandle, running: Running) {

@@ -39,6 +39,8 @@ mod channel;
 mod checks;
 #[path = "soak/faulty.rs"]
 mod faulty;
+#[path = "support/joined.rs"]
+mod joined;
 #[path = "../../daz-sql/tests/support/proxy.rs"]
 mod proxy;
 #[path = "soak/run.rs"]

@@ -5,8 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use daz_core::{Bot, BotHandle, Config, Event, Format};
-use daz_cytube::bridge::{RoomSnapshot, StateQuery};
+use daz_core::{Bot, BotHandle, Config, Format};
 use futures::StreamExt;
 
 use crate::channel::Channel;
@@ -79,21 +78,9 @@ token = "{admin}"
     Config::parse(&toml, Format::Toml).unwrap()
 }
 
-async fn joined(handle: &BotHandle) -> bool {
-    let query = Event::new(StateQuery::new("testchan"));
-    match handle
-        .bus()
-        .request("cytube", query, Duration::from_secs(2))
-        .await
-    {
-        Ok(reply) => reply.payload::<RoomSnapshot>().is_ok_and(|s| s.connected),
-        Err(_) => false,
-    }
-}
-
 async fn until_joined(handle: &BotHandle, limit: Duration) {
     let deadline = Instant::now() + limit;
-    while !joined(handle).await {
+    while !crate::joined::joined(handle, Duration::from_secs(2)).await {
         assert!(
             Instant::now() < deadline,
             "the bot did not join the channel"
@@ -111,6 +98,15 @@ fn server_thread() -> tokio::runtime::Handle {
     let handle = runtime.handle().clone();
     std::thread::spawn(move || runtime.block_on(std::future::pending::<()>()));
     handle
+}
+
+/// Lets `proxy` accept again (on the server thread, where it runs).
+async fn restore(server: &tokio::runtime::Handle, proxy: &Arc<Proxy>) {
+    let proxy = Arc::clone(proxy);
+    server
+        .spawn(async move { proxy.restore().await })
+        .await
+        .unwrap();
 }
 
 async fn at(start: Instant, offset: Duration) {
@@ -232,17 +228,9 @@ pub(crate) async fn soak(measured: Duration, postgres: &str, nats: &str) -> Figu
         at(base, Duration::from_secs(28)).await;
         nats_proxy.cut();
         at(base, Duration::from_secs(33)).await;
-        let proxy = Arc::clone(&nats_proxy);
-        server
-            .spawn(async move { proxy.restore().await })
-            .await
-            .unwrap();
+        restore(&server, &nats_proxy).await;
         at(base, Duration::from_secs(50)).await;
-        let proxy = Arc::clone(&pg_proxy);
-        server
-            .spawn(async move { proxy.restore().await })
-            .await
-            .unwrap();
+        restore(&server, &pg_proxy).await;
         println!(
             "soak: minute {} of {periods}: {} chat lines sent",
             period + 1,
