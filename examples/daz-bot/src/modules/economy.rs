@@ -212,7 +212,6 @@ impl Economy {
         }
         let fee = s.fee(amount);
         self.settle().await?;
-        let s = &self.settings;
         let give = Give {
             room: ctx.room(),
             from: &user,
