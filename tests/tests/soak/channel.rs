@@ -15,7 +15,8 @@ use crate::server::{Options, Replay, TestServer};
 pub(crate) struct Script {
     /// Chat lines the server sent (`soak <n>`), by number.
     pub(crate) chat_sent: AtomicU64,
-    /// `!ping` commands typed, each by its own user `c<n>`.
+    /// Commands typed (`!ping`, every fourth `!seen`), each by its own
+    /// user `c<n>`.
     pub(crate) commands_sent: AtomicU64,
     pub(crate) joins: AtomicU64,
     pub(crate) media_changes: AtomicU64,
@@ -115,7 +116,7 @@ impl Channel {
     }
 
     /// The scripted users, until `until`: `rate` chat lines a second,
-    /// a `!ping` every 2 s, a join and a leave every second, new media
+    /// a command every 2 s, a join and a leave every second, new media
     /// every 10 s.
     pub(crate) async fn play(self: Arc<Self>, rate: u32, until: Instant) {
         let media = recorded_media();
@@ -144,7 +145,14 @@ impl Channel {
             }
             if n % (2 * u64::from(rate)) == 1 {
                 let c = s.commands_sent.load(Ordering::SeqCst);
-                let line = json!({"username": format!("c{c}"), "msg": "!ping",
+                // Every fourth reads the database (and may fail during
+                // its outage, which must still be one reply).
+                let text = if c % 4 == 3 {
+                    format!("!seen c{c}")
+                } else {
+                    "!ping".to_owned()
+                };
+                let line = json!({"username": format!("c{c}"), "msg": text,
                     "meta": {}, "time": now_ms()});
                 if self.emit("chatMsg", &line).await {
                     s.commands_sent.fetch_add(1, Ordering::SeqCst);

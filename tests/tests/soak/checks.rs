@@ -186,16 +186,22 @@ async fn seen_messages(db: &Database) -> i64 {
     sum.ok().flatten().unwrap_or(-1)
 }
 
-fn pongs(received: &[(String, Option<serde_json::Value>)]) -> BTreeMap<u64, u32> {
+/// Replies to the scripted commands, by command number: a reply names
+/// its user `c<n>` as a word ("pong, c7", "c7 was last seen …",
+/// "c7: sorry, !seen failed.").
+fn replies(received: &[(String, Option<serde_json::Value>)]) -> BTreeMap<u64, u32> {
     let mut replies = BTreeMap::new();
     for (event, payload) in received {
-        let text = payload.as_ref().and_then(|p| p["msg"].as_str());
-        if let (true, Some(n)) = (
-            event == "chatMsg",
-            text.and_then(|t| t.strip_prefix("pong, c"))
-                .and_then(|n| n.parse().ok()),
-        ) {
-            *replies.entry(n).or_insert(0) += 1;
+        let Some(text) = payload.as_ref().and_then(|p| p["msg"].as_str()) else {
+            continue;
+        };
+        if event != "chatMsg" {
+            continue;
+        }
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if let Some(n) = word.strip_prefix('c').and_then(|n| n.parse().ok()) {
+                *replies.entry(n).or_insert(0) += 1;
+            }
         }
     }
     replies
@@ -215,7 +221,7 @@ pub(crate) async fn drain(channel: &Channel, db: &Database) {
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
         let lines = logged_count(db).await;
-        let answered = u64::try_from(pongs(&channel.received().await).len()).unwrap_or(0);
+        let answered = u64::try_from(replies(&channel.received().await).len()).unwrap_or(0);
         let seen = u64::try_from(seen_messages(db).await).unwrap_or(0);
         if lines >= sent && answered >= commands && seen >= sent {
             return;
@@ -241,6 +247,8 @@ pub(crate) struct Figures {
     pub(crate) commands_sent: u64,
     pub(crate) commands_unanswered: Vec<u64>,
     pub(crate) commands_answered_twice: Vec<u64>,
+    /// Replies saying a command failed (a `!seen` while the database is down).
+    pub(crate) commands_failed: usize,
     pub(crate) joins: u64,
     pub(crate) media_changes: u64,
     pub(crate) forwarded: u64,
@@ -295,7 +303,13 @@ impl Figures {
             .map(|(_, n)| u64::try_from(n - 1).unwrap_or(0))
             .sum();
         self.seen_counted = seen_messages(db).await;
-        let replies = pongs(&channel.received().await);
+        let received = channel.received().await;
+        self.commands_failed = received
+            .iter()
+            .filter_map(|(_, p)| p.as_ref()?["msg"].as_str())
+            .filter(|t| t.contains(": sorry, "))
+            .count();
+        let replies = replies(&received);
         self.commands_unanswered = (0..self.commands_sent)
             .filter(|n| !replies.contains_key(n))
             .collect();
@@ -423,6 +437,11 @@ impl fmt::Display for Figures {
             self.chat_sent, self.chat_logged, self.duplicates, self.logger_dropped
         )?;
         writeln!(f, "  chat lines counted by seen: {}", self.seen_counted)?;
+        writeln!(
+            f,
+            "  commands answered \"sorry, … failed\": {}",
+            self.commands_failed
+        )?;
         writeln!(
             f,
             "  commands sent / unanswered / answered twice: {} / {} / {}",

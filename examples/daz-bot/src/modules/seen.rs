@@ -23,6 +23,9 @@ const TOUCH: &str = "INSERT INTO daz_seen_users (room, user_key, user_name, firs
 /// How often kept sightings are written.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// The longest `!seen` waits for the database.
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 const LOOKUP: &str = "SELECT user_name, first_ms, last_ms, messages FROM daz_seen_users WHERE room = $1 AND user_key = $2";
 
 /// What is kept of one user between writes.
@@ -105,16 +108,25 @@ impl Seen {
     /// Says when a user was last seen.
     #[command(user_cooldown = "3s")]
     async fn seen(&mut self, ctx: &mut CommandContext<'_>, user: UserName) -> ModuleResult {
-        self.flush().await?;
         let key = user.as_str().to_lowercase();
         let room = ctx.room().to_owned();
-        let row: Option<(String, i64, i64, i64)> = with_pool!(self.db, p => {
-            sqlx::query_as(LOOKUP)
-                .bind(&room)
-                .bind(&key)
-                .fetch_optional(p)
-                .await?
-        });
+        // Chat lines queue while the command waits: with the database
+        // away, give up (the user hears the command failed) before the
+        // mailbox overflows.
+        let read = async {
+            self.flush().await?;
+            let row: Option<(String, i64, i64, i64)> = with_pool!(self.db, p => {
+                sqlx::query_as(LOOKUP)
+                    .bind(&room)
+                    .bind(&key)
+                    .fetch_optional(p)
+                    .await?
+            });
+            Ok::<_, daz_core::BoxError>(row)
+        };
+        let row = tokio::time::timeout(READ_TIMEOUT, read)
+            .await
+            .map_err(|_| format!("the database did not answer within {READ_TIMEOUT:?}"))??;
         let now = ctx.scheduler().now().timestamp_millis();
         let ago = |ms: i64| match u64::try_from((now - ms) / 1000) {
             Ok(secs) if secs > 0 => {
