@@ -137,7 +137,19 @@ impl Prometheus {
     pub fn render(&self) -> String {
         self.0.render()
     }
+
+    /// Folds the histogram samples recorded since the last call into
+    /// their summaries. Until then each sample is held in memory, one per
+    /// recorded value: [`AdminHttp`] calls this every
+    /// [`UPKEEP_EVERY`] while it runs. Serving the recorder some other
+    /// way, call it yourself at least that often.
+    pub fn run_upkeep(&self) {
+        self.0.run_upkeep();
+    }
 }
+
+/// How often [`AdminHttp`] runs [`Prometheus::run_upkeep`].
+pub const UPKEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The admin HTTP API as a module (name `admin`, section `[admin]`).
 #[derive(Debug, Default)]
@@ -219,6 +231,17 @@ impl Module for AdminHttp {
                 tracing::error!(error = %e, "admin API stopped");
             }
         });
+        // Histogram samples pile up until folded: a bot nobody scrapes
+        // would otherwise grow by every sample it records (found by the
+        // soak: about 1.3 MiB a minute at 200 chat lines a second).
+        if let Some(prometheus) = self.prometheus.clone() {
+            ctx.spawn(async move {
+                loop {
+                    tokio::time::sleep(UPKEEP_EVERY).await;
+                    prometheus.run_upkeep();
+                }
+            });
+        }
         Ok(())
     }
 }

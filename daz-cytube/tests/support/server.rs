@@ -138,6 +138,8 @@ pub(crate) struct Options {
     pub(crate) refuse: Option<String>,
     /// Records when each Socket.IO connect arrives (accepted or refused).
     pub(crate) attempts: Option<Arc<Mutex<Vec<std::time::Instant>>>>,
+    /// While set, connects are refused as rate limited (a `44`).
+    pub(crate) refusing: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Options {
@@ -147,6 +149,7 @@ impl Default for Options {
             ping_timeout: Duration::from_secs(20),
             refuse: None,
             attempts: None,
+            refusing: None,
         }
     }
 }
@@ -247,9 +250,18 @@ impl TestServer {
                 );
             }
             None => {
+                let refusing = options.refusing.clone();
                 let accept = move || {
                     attempt();
-                    async move { Ok::<(), Refusal>(()) }
+                    let refused = refusing
+                        .as_ref()
+                        .is_some_and(|r| r.load(std::sync::atomic::Ordering::SeqCst));
+                    async move {
+                        if refused {
+                            return Err(Refusal("Rate limit exceeded".to_owned()));
+                        }
+                        Ok(())
+                    }
                 };
                 io.ns(
                     "/",

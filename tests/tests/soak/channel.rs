@@ -22,84 +22,63 @@ pub(crate) struct Script {
     pub(crate) media_changes: AtomicU64,
 }
 
-/// The channel and its server, which may be down or refusing.
+/// The channel and its server, which may be refusing the bot.
 pub(crate) struct Channel {
-    server: tokio::sync::Mutex<Option<TestServer>>,
-    port: u16,
+    server: TestServer,
+    /// While set, the server refuses connects as rate limited.
+    refusing: Arc<AtomicBool>,
     /// Whether users may talk now (not while the bot is being dropped).
     open: AtomicBool,
     /// When the bot tried to connect (accepted or refused), per outage.
     pub(crate) attempts: Arc<Mutex<Vec<Instant>>>,
     pub(crate) script: Script,
-    /// Every event the bot sent, across server restarts.
-    received: Mutex<Vec<(String, Option<Value>)>>,
-}
-
-fn replay() -> Replay {
-    Replay::from_capture("guest-basic-raw-ws.jsonl", "guest")
 }
 
 impl Channel {
     pub(crate) async fn start() -> Arc<Self> {
         let attempts: Arc<Mutex<Vec<Instant>>> = Arc::default();
-        let server = TestServer::start(replay(), options(None, &attempts)).await;
+        let refusing = Arc::new(AtomicBool::new(false));
+        let options = Options {
+            attempts: Some(Arc::clone(&attempts)),
+            refusing: Some(Arc::clone(&refusing)),
+            ..Options::default()
+        };
+        let replay = Replay::from_capture("guest-basic-raw-ws.jsonl", "guest");
         Arc::new(Self {
-            port: server.port,
-            server: tokio::sync::Mutex::new(Some(server)),
+            server: TestServer::start(replay, options).await,
+            refusing,
             open: AtomicBool::new(false),
             attempts,
             script: Script::default(),
-            received: Mutex::default(),
         })
     }
 
     pub(crate) fn url(&self) -> String {
-        format!(
-            "ws://127.0.0.1:{}/socket.io/?EIO=4&transport=websocket",
-            self.port
-        )
+        self.server.url()
     }
 
     pub(crate) fn open(&self, open: bool) {
         self.open.store(open, Ordering::SeqCst);
     }
 
-    /// Drops the bot, refuses its reconnects for `refuse`, then lets it
-    /// back in. Returns when the drop happened.
+    /// Drops the bot and refuses its reconnects for `refuse`, then lets
+    /// it back in. Returns when the drop happened.
     pub(crate) async fn outage(&self, refuse: Duration) -> Instant {
         self.open(false);
         // Lines already emitted reach the bot before it is dropped.
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let mut slot = self.server.lock().await;
-        let old = slot.take().expect("the server runs");
-        self.keep_received(&old);
+        self.refusing.store(true, Ordering::SeqCst);
         self.attempts.lock().unwrap().clear();
         let dropped_at = Instant::now();
-        old.crash().await;
-        let refusing = TestServer::start_on(
-            replay(),
-            options(Some("Rate limit exceeded"), &self.attempts),
-            self.port,
-        )
-        .await;
+        self.server.drop_connections().await;
         tokio::time::sleep(refuse).await;
-        refusing.crash().await;
-        *slot =
-            Some(TestServer::start_on(replay(), options(None, &self.attempts), self.port).await);
+        self.refusing.store(false, Ordering::SeqCst);
         dropped_at
-    }
-
-    fn keep_received(&self, server: &TestServer) {
-        self.received.lock().unwrap().extend(server.received());
     }
 
     /// Every event the bot sent so far.
     pub(crate) async fn received(&self) -> Vec<(String, Option<Value>)> {
-        let mut all = self.received.lock().unwrap().clone();
-        if let Some(server) = self.server.lock().await.as_ref() {
-            all.extend(server.received());
-        }
-        all
+        self.server.received()
     }
 
     /// Sends one event to the bot when the channel is open; false if not
@@ -108,11 +87,7 @@ impl Channel {
         if !self.open.load(Ordering::SeqCst) {
             return false;
         }
-        let slot = self.server.lock().await;
-        let Some(server) = slot.as_ref() else {
-            return false;
-        };
-        server.io.emit(event, payload).await.is_ok()
+        self.server.io.emit(event, payload).await.is_ok()
     }
 
     /// The scripted users, until `until`: `rate` chat lines a second,
@@ -169,14 +144,6 @@ impl Channel {
             }
         }
         self.open(false);
-    }
-}
-
-fn options(refuse: Option<&str>, attempts: &Arc<Mutex<Vec<Instant>>>) -> Options {
-    Options {
-        refuse: refuse.map(str::to_owned),
-        attempts: Some(Arc::clone(attempts)),
-        ..Options::default()
     }
 }
 

@@ -84,22 +84,34 @@ pub(crate) fn capture_output() -> Log {
 /// Memory and tasks at one moment.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Usage {
+    /// All resident memory (`VmRSS`).
     pub(crate) rss_kib: u64,
+    /// Resident anonymous memory (`RssAnon`: heap and stacks), without the
+    /// pages of the (debug) binary and libraries mapped in as code first
+    /// runs.
+    pub(crate) anon_kib: u64,
     pub(crate) tasks: usize,
 }
 
 impl Usage {
     pub(crate) fn now() -> Self {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let rss_kib = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0);
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                .unwrap_or(0)
+        };
+        let (rss_kib, anon_kib) = (field("VmRSS:"), field("RssAnon:"));
         let tasks = tokio::runtime::Handle::current()
             .metrics()
             .num_alive_tasks();
-        Self { rss_kib, tasks }
+        Self {
+            rss_kib,
+            anon_kib,
+            tasks,
+        }
     }
 
     /// The fewest tasks over a second (a task that lives for one request
@@ -476,9 +488,18 @@ impl fmt::Display for Figures {
         )?;
         writeln!(
             f,
+            "  RSS anonymous (heap, stacks) warm / end: {} / {} KiB ({:.3}x)",
+            self.warm.anon_kib,
+            self.end.anon_kib,
+            self.end.anon_kib as f64 / self.warm.anon_kib.max(1) as f64
+        )?;
+        writeln!(
+            f,
             "  tokio tasks warm / end: {} / {}",
             self.warm.tasks, self.end.tasks
         )?;
+        let anon: Vec<u64> = self.samples.iter().map(|u| u.anon_kib / 1024).collect();
+        writeln!(f, "  every 5 s, RSS anonymous MiB: {anon:?}")?;
         let rss: Vec<u64> = self.samples.iter().map(|u| u.rss_kib / 1024).collect();
         let tasks: Vec<usize> = self.samples.iter().map(|u| u.tasks).collect();
         writeln!(f, "  every 5 s, RSS MiB: {rss:?}")?;
