@@ -39,6 +39,8 @@ mod channel;
 mod checks;
 #[path = "soak/faulty.rs"]
 mod faulty;
+#[path = "soak/figures.rs"]
+mod figures;
 #[path = "support/joined.rs"]
 mod joined;
 #[path = "../../daz-sql/tests/support/proxy.rs"]

@@ -9,8 +9,9 @@ use daz_core::{Bot, BotHandle, Config, Format};
 use futures::StreamExt;
 
 use crate::channel::Channel;
-use crate::checks::{self, Figures, Secrets};
+use crate::checks::{self, Secrets};
 use crate::faulty::{Panicker, Staller};
+use crate::figures::Figures;
 use crate::proxy::Proxy;
 
 /// One minute of faults.

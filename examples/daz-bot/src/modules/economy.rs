@@ -38,8 +38,9 @@ type Kept = WriteBehind<(String, String), Active>;
 /// How often kept activity is written.
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
-/// Writes one user's activity (opening the account if new).
-async fn write(store: Store, (room, _key): (String, String), a: Active) -> ModuleResult {
+/// Writes one user's activity (opening the account if new). Writing it
+/// twice is harmless, so the write id is not needed.
+async fn write(store: Store, (room, _key): (String, String), _id: u64, a: Active) -> ModuleResult {
     store.active(&room, &a.name, a.start, a.at_ms).await
 }
 
@@ -159,7 +160,7 @@ impl Economy {
     async fn settle(&self) -> ModuleResult {
         let store = self.store.clone();
         self.kept
-            .flush(&|key, a| write(store.clone(), key, a))
+            .flush(&|key, id, a| write(store.clone(), key, id, a))
             .await?;
         Ok(())
     }
@@ -288,8 +289,9 @@ impl Module for Economy {
             ctx.schedule("daily bonus", self.settings.daily()?, TaskOptions::new())?;
         }
         let store = self.store.clone();
-        self.kept
-            .flush_every(ctx, FLUSH_EVERY, move |key, a| write(store.clone(), key, a));
+        self.kept.flush_every(ctx, FLUSH_EVERY, move |key, id, a| {
+            write(store.clone(), key, id, a)
+        });
         Ok(())
     }
 

@@ -9,16 +9,26 @@ use daz_sql::{Database, Migration, migrate, with_pool};
 
 use super::write_behind::{Merge, WriteBehind};
 
-const TABLES: &[Migration] = &[Migration::new(
-    1,
-    "users",
-    "CREATE TABLE daz_seen_users (room TEXT NOT NULL, user_key TEXT NOT NULL, user_name TEXT NOT NULL, \
-        first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, messages BIGINT NOT NULL, PRIMARY KEY (room, user_key))",
-)];
+const TABLES: &[Migration] = &[
+    Migration::new(
+        1,
+        "users",
+        "CREATE TABLE daz_seen_users (room TEXT NOT NULL, user_key TEXT NOT NULL, user_name TEXT NOT NULL, \
+            first_ms BIGINT NOT NULL, last_ms BIGINT NOT NULL, messages BIGINT NOT NULL, PRIMARY KEY (room, user_key))",
+    ),
+    Migration::new(
+        2,
+        "write ids",
+        "ALTER TABLE daz_seen_users ADD COLUMN write_id BIGINT",
+    ),
+];
 
-const TOUCH: &str = "INSERT INTO daz_seen_users (room, user_key, user_name, first_ms, last_ms, messages) \
-    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (room, user_key) DO UPDATE SET user_name = excluded.user_name, \
-    last_ms = excluded.last_ms, messages = daz_seen_users.messages + excluded.messages";
+/// Adds a sighting once: a write that comes again with the same id (its
+/// first success went unheard) changes nothing.
+const TOUCH: &str = "INSERT INTO daz_seen_users (room, user_key, user_name, first_ms, last_ms, messages, write_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (room, user_key) DO UPDATE SET user_name = excluded.user_name, \
+    last_ms = excluded.last_ms, messages = daz_seen_users.messages + excluded.messages, write_id = excluded.write_id \
+    WHERE daz_seen_users.write_id IS NULL OR daz_seen_users.write_id <> excluded.write_id";
 
 /// How often kept sightings are written.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -59,7 +69,8 @@ pub struct Seen {
 }
 
 /// Writes one user's sighting.
-async fn write(db: Database, (room, key): (String, String), s: Sighting) -> ModuleResult {
+async fn write(db: Database, (room, key): (String, String), id: u64, s: Sighting) -> ModuleResult {
+    let id = i64::try_from(id)?;
     with_pool!(db, p => {
         sqlx::query(TOUCH)
             .bind(&room)
@@ -68,6 +79,7 @@ async fn write(db: Database, (room, key): (String, String), s: Sighting) -> Modu
             .bind(s.first_ms)
             .bind(s.last_ms)
             .bind(s.messages)
+            .bind(id)
             .execute(p)
             .await?
             .rows_affected()
@@ -98,7 +110,9 @@ impl Seen {
     /// Writes what is kept now (before reading, and on stop).
     async fn flush(&self) -> ModuleResult {
         let db = self.db.clone();
-        self.kept.flush(&|key, s| write(db.clone(), key, s)).await?;
+        self.kept
+            .flush(&|key, id, s| write(db.clone(), key, id, s))
+            .await?;
         Ok(())
     }
 }
@@ -160,8 +174,9 @@ impl Module for Seen {
             ctx.subscribe(Pattern::from(topic))?;
         }
         let db = self.db.clone();
-        self.kept
-            .flush_every(ctx, FLUSH_EVERY, move |key, s| write(db.clone(), key, s));
+        self.kept.flush_every(ctx, FLUSH_EVERY, move |key, id, s| {
+            write(db.clone(), key, id, s)
+        });
         Ok(())
     }
 

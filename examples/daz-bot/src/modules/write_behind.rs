@@ -23,10 +23,21 @@ pub(crate) trait Merge {
 struct State<K, V> {
     /// Updates not yet being written.
     pending: HashMap<K, V>,
-    /// Updates being written, older than any in `pending`. They stay here
-    /// until written, so a flush that fails or is cut short (the module
-    /// stopping) leaves them for the next one.
-    writing: HashMap<K, V>,
+    /// Updates being written, each with its write id, older than any in
+    /// `pending`. They stay here, unchanged, until written, so a flush
+    /// that fails or is cut short leaves them for the next one, which
+    /// writes them again with the same id.
+    writing: HashMap<K, (u64, V)>,
+}
+
+/// Write ids: unique across restarts (the clock) and within a run (the
+/// counter).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    (now << 24) | (NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) & 0xFF_FFFF)
 }
 
 /// Updates waiting to be written; cheap to clone (shared).
@@ -87,33 +98,40 @@ where
     /// Writes every kept update with `write`, one key at a time; returns
     /// how many were written. On the first failure the rest stay kept
     /// and the error is returned.
+    ///
+    /// `write` gets each update with its write id. A write that failed,
+    /// or whose success went unheard (the connection cut after the
+    /// commit), comes again with the same id and the same value, so a
+    /// `write` that records the id and skips an id already recorded
+    /// applies each update exactly once.
     pub(crate) async fn flush<W, F>(&self, write: &W) -> Result<usize, BoxError>
     where
-        W: Fn(K, V) -> F,
+        W: Fn(K, u64, V) -> F,
         F: Future<Output = Result<(), BoxError>>,
     {
         let _one_at_a_time = self.flushing.lock().await;
-        let keys: Vec<K> = {
-            let mut state = self.state();
-            let pending = std::mem::take(&mut state.pending);
-            for (key, newer) in pending {
-                match state.writing.get_mut(&key) {
-                    Some(older) => older.merge(newer),
-                    None => {
-                        state.writing.insert(key, newer);
-                    }
-                }
-            }
-            state.writing.keys().cloned().collect()
-        };
         let mut written = 0;
-        for key in keys {
-            let Some(value) = self.state().writing.get(&key).cloned() else {
-                continue;
+        // First what an earlier flush left, as it was; then what is new.
+        for _round in 0..2 {
+            let keys: Vec<K> = {
+                let mut state = self.state();
+                if state.writing.is_empty() {
+                    let pending = std::mem::take(&mut state.pending);
+                    state.writing = pending
+                        .into_iter()
+                        .map(|(k, v)| (k, (next_id(), v)))
+                        .collect();
+                }
+                state.writing.keys().cloned().collect()
             };
-            write(key.clone(), value).await?;
-            self.state().writing.remove(&key);
-            written += 1;
+            for key in keys {
+                let Some((id, value)) = self.state().writing.get(&key).cloned() else {
+                    continue;
+                };
+                write(key.clone(), id, value).await?;
+                self.state().writing.remove(&key);
+                written += 1;
+            }
         }
         Ok(written)
     }
@@ -122,7 +140,7 @@ where
     /// failures; what fails is tried again on the next round.
     pub(crate) fn flush_every<W, F>(&self, ctx: &mut Context, every: Duration, write: W)
     where
-        W: Fn(K, V) -> F + Send + Sync + 'static,
+        W: Fn(K, u64, V) -> F + Send + Sync + 'static,
         F: Future<Output = Result<(), BoxError>> + Send,
     {
         let kept = self.clone();

@@ -16,7 +16,7 @@ async fn seen_reports_first_and_last_sight_and_messages() {
     let Pool::Sqlite(p) = db.pool() else {
         unreachable!()
     };
-    sqlx::query("INSERT INTO daz_seen_users VALUES ('lobby', 'ann', 'Ann', $1, $2, 2)")
+    sqlx::query("INSERT INTO daz_seen_users (room, user_key, user_name, first_ms, last_ms, messages) VALUES ('lobby', 'ann', 'Ann', $1, $2, 2)")
         .bind(now - 3_900_000)
         .bind(now - 300_000)
         .execute(p)
