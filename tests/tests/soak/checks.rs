@@ -165,36 +165,28 @@ pub(crate) async fn logged(db: &Database) -> Vec<(String, i64)> {
     rows.unwrap_or_default()
 }
 
-/// How many distinct soak lines are logged (one row back, so waiting
-/// does not itself grow the test's memory).
+/// One number from `sql` (`None` when the query fails or finds none):
+/// one row back, so waiting does not itself grow the test's memory.
+async fn one_number(db: &Database, sql: &'static str) -> Option<i64> {
+    let value: Result<Option<i64>, Box<dyn std::error::Error>> =
+        async { Ok(with_pool!(db, p => sqlx::query_scalar(sql).fetch_one(p).await?)) }.await;
+    value.ok().flatten()
+}
+
+/// How many distinct soak lines are logged.
 pub(crate) async fn logged_count(db: &Database) -> u64 {
-    let count: Result<i64, Box<dyn std::error::Error>> = async {
-        Ok(with_pool!(db, p => {
-            sqlx::query_scalar(
-                "SELECT COUNT(DISTINCT text) FROM daz_chat_log WHERE text LIKE 'soak %'",
-            )
-            .fetch_one(p)
-            .await?
-        }))
-    }
-    .await;
-    count.ok().and_then(|n| u64::try_from(n).ok()).unwrap_or(0)
+    let sql = "SELECT COUNT(DISTINCT text) FROM daz_chat_log WHERE text LIKE 'soak %'";
+    one_number(db, sql)
+        .await
+        .and_then(|n| u64::try_from(n).ok())
+        .unwrap_or(0)
 }
 
 /// Chat lines `seen` counted for the scripted chatters (`u0`…`u49`).
 pub(crate) async fn seen_messages(db: &Database) -> i64 {
-    let sum: Result<Option<i64>, Box<dyn std::error::Error>> = async {
-        Ok(with_pool!(db, p => {
-            sqlx::query_scalar(
-                "SELECT CAST(SUM(messages) AS BIGINT) FROM daz_seen_users \
-                 WHERE room = 'testchan' AND user_key LIKE 'u%'",
-            )
-            .fetch_one(p)
-            .await?
-        }))
-    }
-    .await;
-    sum.ok().flatten().unwrap_or(-1)
+    let sql = "SELECT CAST(SUM(messages) AS BIGINT) FROM daz_seen_users \
+               WHERE room = 'testchan' AND user_key LIKE 'u%'";
+    one_number(db, sql).await.unwrap_or(-1)
 }
 
 /// Replies to the scripted commands, by command number: a reply names

@@ -25,12 +25,7 @@ fn address(url: &str) -> String {
     rest.split(['/', '?']).next().unwrap_or(rest).to_owned()
 }
 
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-fn config(channel: &Channel, nats_port: u16, admin_port: u16, prefix: &str, s: &Secrets) -> Config {
+fn config(channel: &Channel, nats_port: u16, prefix: &str, s: &Secrets) -> Config {
     let toml = format!(
         r#"{defaults}
 [logger]
@@ -64,7 +59,7 @@ token = "{nats}"
 export = ["cytube.event.chatMsg"]
 
 [admin]
-bind = "127.0.0.1:{admin_port}"
+bind = "127.0.0.1:0"
 token = "{admin}"
 "#,
         defaults = daz_bot::compose::DEFAULTS.replace(
@@ -167,9 +162,9 @@ pub(crate) async fn soak(measured: Duration, postgres: &str, nats: &str) -> Figu
     });
 
     let channel = server.spawn(Channel::start()).await.unwrap();
-    let admin_port = free_port();
-    let config = config(&channel, nats_proxy.port, admin_port, &prefix, &secrets);
+    let config = config(&channel, nats_proxy.port, &prefix, &secrets);
     let admin = daz_bot::compose::admin(&config).unwrap().unwrap();
+    let admin_address = admin.address();
     let panics = Arc::new(AtomicU64::new(0));
     let bot: Bot = daz_bot::compose::bot(config, &db)
         .module(daz_bot::compose::bridge(&db))
@@ -245,7 +240,13 @@ pub(crate) async fn soak(measured: Duration, postgres: &str, nats: &str) -> Figu
     sampling.abort();
     figures.samples = samples.lock().unwrap().clone();
     figures
-        .gather(&channel, &db, &handle, admin_port, &secrets)
+        .gather(
+            &channel,
+            &db,
+            &handle,
+            admin_address.get().expect("the admin API listens").port(),
+            &secrets,
+        )
         .await;
     figures.forwarded = forwarded.load(Ordering::Relaxed);
     figures.panicker_lines = panics.load(Ordering::SeqCst);
