@@ -38,14 +38,23 @@ const MEDIA: &[Migration] = &[Migration::split(
         title TEXT NOT NULL, seconds DOUBLE PRECISION NOT NULL);",
 )];
 
-const EVENTS: &[Migration] = &[Migration::split(
-    1,
-    "event log",
-    "CREATE TABLE daz_sql_event_log (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, \
-        source TEXT, room TEXT, correlation TEXT, tags TEXT NOT NULL, payload TEXT NOT NULL);",
-    "CREATE TABLE daz_sql_event_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, \
-        source TEXT, room TEXT, correlation TEXT, tags TEXT NOT NULL, payload TEXT NOT NULL);",
-)];
+const EVENTS: &[Migration] = &[
+    Migration::split(
+        1,
+        "event log",
+        "CREATE TABLE daz_sql_event_log (id BIGSERIAL PRIMARY KEY, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, \
+            source TEXT, room TEXT, correlation TEXT, tags TEXT NOT NULL, payload TEXT NOT NULL);",
+        "CREATE TABLE daz_sql_event_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms BIGINT NOT NULL, topic TEXT NOT NULL, \
+            source TEXT, room TEXT, correlation TEXT, tags TEXT NOT NULL, payload TEXT NOT NULL);",
+    ),
+    // The batches written lately, by id: a batch whose commit went through
+    // but whose answer was lost is not written again when retried.
+    Migration::new(
+        2,
+        "batches written",
+        "CREATE TABLE daz_sql_log_batches (id TEXT PRIMARY KEY, at_ms BIGINT NOT NULL);",
+    ),
+];
 
 /// Creates (or updates) the logger's tables.
 pub(crate) async fn prepare(db: &Database) -> Result<()> {
@@ -137,12 +146,17 @@ pub(crate) struct Batch {
     events: EventColumns,
     custom: Vec<CustomRow>,
     rows: usize,
+    /// Stays the same across retries (see [`write`]).
+    id: String,
 }
 
 impl Batch {
     /// Takes `rows` apart into the batch (moving, not copying).
     pub(crate) fn from_rows(rows: impl IntoIterator<Item = Row>) -> Self {
-        let mut batch = Self::default();
+        let mut batch = Self {
+            id: daz_core::EventId::next().to_string(),
+            ..Self::default()
+        };
         for row in rows {
             batch.rows += 1;
             match row {
@@ -165,18 +179,67 @@ impl Batch {
 /// SQLite's limit on parameters per statement, with room to spare.
 const SQLITE_PARAMS: usize = 30_000;
 
-/// Writes `batch` in one transaction: all of it, or nothing.
+/// Whether [`write`] wrote the batch or found it written before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    Now,
+    /// By an earlier try whose commit went through but whose answer was
+    /// lost (the connection dropped in between).
+    Before,
+}
+
+/// Records `batch`'s id in the transaction, as its first statement;
+/// `Written::Before` (and the transaction is left to roll back) when the
+/// id is there already.
+macro_rules! claim {
+    ($tx:expr, $sql:expr, $batch:expr) => {{
+        let claimed = sqlx::query($sql)
+            .bind(&$batch.id)
+            .bind(chrono::Utc::now().timestamp_millis())
+            .execute(&mut *$tx)
+            .await
+            .map_err(query("recording a log batch"))?
+            .rows_affected();
+        if claimed == 0 {
+            return Ok(Written::Before);
+        }
+    }};
+}
+
+/// Writes `batch` in one transaction: all of it, or nothing. A batch is
+/// written once however often it is retried: its id goes into
+/// `daz_sql_log_batches` in the same transaction.
 pub(crate) fn write<'a>(
     db: &'a Database,
     batch: &'a Batch,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Written>> + Send + 'a>> {
     Box::pin(write_batch(db, batch))
 }
 
-async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
+/// How long a written batch's id is kept: far longer than any retry.
+pub(crate) const BATCH_IDS_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Forgets the ids of batches written more than [`BATCH_IDS_KEPT`] ago.
+pub(crate) async fn forget_old_batches(db: &Database) -> Result<u64> {
+    let kept = i64::try_from(BATCH_IDS_KEPT.as_millis()).unwrap_or(i64::MAX);
+    let cutoff = chrono::Utc::now().timestamp_millis().saturating_sub(kept);
+    let done = each_pool!(db.pool(), p => sqlx::query("DELETE FROM daz_sql_log_batches WHERE at_ms < $1")
+            .bind(cutoff)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()));
+    done.map_err(query("forgetting old log batch ids"))
+}
+
+async fn write_batch(db: &Database, batch: &Batch) -> Result<Written> {
     match db.pool() {
         Pool::Postgres(pool) => {
             let mut tx = pool.begin().await.map_err(query("starting a log batch"))?;
+            claim!(
+                tx,
+                "INSERT INTO daz_sql_log_batches (id, at_ms) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+                batch
+            );
             if !batch.chat.at_ms.is_empty() {
                 super::copy::chat(&mut tx, &batch.chat).await?;
             }
@@ -184,10 +247,15 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
                 super::copy::events(&mut tx, &batch.events).await?;
             }
             write_small!(tx, Postgres, batch, 60_000);
-            tx.commit().await.map_err(query("committing a log batch"))
+            tx.commit().await.map_err(query("committing a log batch"))?;
         }
         Pool::Sqlite(pool) => {
             let mut tx = pool.begin().await.map_err(query("starting a log batch"))?;
+            claim!(
+                tx,
+                "INSERT INTO daz_sql_log_batches (id, at_ms) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                batch
+            );
             let c = &batch.chat;
             let indices: Vec<usize> = (0..c.at_ms.len()).collect();
             for chunk in indices.chunks(SQLITE_PARAMS / 7) {
@@ -229,9 +297,10 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<()> {
                     .map_err(query("writing daz_sql_event_log"))?;
             }
             write_small!(tx, Sqlite, batch, SQLITE_PARAMS);
-            tx.commit().await.map_err(query("committing a log batch"))
+            tx.commit().await.map_err(query("committing a log batch"))?;
         }
     }
+    Ok(Written::Now)
 }
 
 /// The less busy tables, as multi-row inserts (the same on both
@@ -304,3 +373,6 @@ macro_rules! write_small {
     }};
 }
 use write_small;
+
+#[cfg(test)]
+mod tests;

@@ -14,7 +14,7 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio::time::Instant;
 
 use super::rows::Row;
-use super::tables::{Batch, write};
+use super::tables::{Batch, Written, forget_old_batches, write};
 use crate::database::Database;
 
 /// How the writer batches and buffers.
@@ -101,7 +101,12 @@ struct Writer {
     pending: Option<Batch>,
     retry_at: Option<Instant>,
     backoff: Duration,
+    /// When old batch ids were last forgotten.
+    forgot_at: Option<Instant>,
 }
+
+/// How often the writer forgets old batch ids.
+const FORGET_EVERY: Duration = Duration::from_secs(3600);
 
 impl Writer {
     /// Writes batches while rows wait (only full ones unless `all`);
@@ -130,7 +135,14 @@ impl Writer {
             };
             let started = Instant::now();
             match write(&self.db, &batch).await {
-                Ok(()) => {
+                Ok(written) => {
+                    if written == Written::Before {
+                        tracing::info!(
+                            rows = batch.len(),
+                            "a log batch retried after a lost answer was written before; not writing it again"
+                        );
+                    }
+                    self.forget_old_batches().await;
                     let s = &self.shared;
                     s.written.fetch_add(
                         u64::try_from(batch.len()).unwrap_or(u64::MAX),
@@ -155,6 +167,18 @@ impl Writer {
                     return false;
                 }
             }
+        }
+    }
+
+    /// Now and then (every [`FORGET_EVERY`]), forgets the ids of batches
+    /// written long ago; a failure only waits for the next time.
+    async fn forget_old_batches(&mut self) {
+        if self.forgot_at.is_some_and(|at| at.elapsed() < FORGET_EVERY) {
+            return;
+        }
+        self.forgot_at = Some(Instant::now());
+        if let Err(e) = forget_old_batches(&self.db).await {
+            tracing::warn!(error = %e, "cannot forget old log batch ids; trying again later");
         }
     }
 
@@ -187,6 +211,7 @@ pub(crate) async fn run(db: Database, shared: Arc<Shared>, mut flushes: mpsc::Re
         pending: None,
         retry_at: None,
         backoff: Duration::ZERO,
+        forgot_at: None,
     };
     loop {
         let next = w.next_attempt();
