@@ -307,6 +307,12 @@ impl TestServer {
         self.received.lock().unwrap().clone()
     }
 
+    /// The events the client sent since the last take, in order; the
+    /// server forgets them (a long run keeps its memory flat).
+    pub(crate) fn take_received(&self) -> Vec<Frame> {
+        std::mem::take(&mut *self.received.lock().unwrap())
+    }
+
     /// Socket.IO sessions opened so far.
     pub(crate) fn connections(&self) -> usize {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)

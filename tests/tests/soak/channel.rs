@@ -2,6 +2,7 @@
 //! chat, join, leave, change media and type commands, and the server's
 //! outages (connections dropped, reconnects refused for a while).
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,6 +33,39 @@ pub(crate) struct Channel {
     /// When the bot tried to connect (accepted or refused), per outage.
     pub(crate) attempts: Arc<Mutex<Vec<Instant>>>,
     pub(crate) script: Script,
+    replies: Mutex<Replies>,
+}
+
+/// Replies to the scripted commands.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Replies {
+    /// Replies by command number: a reply names its user `c<n>` as a word
+    /// ("pong, c7", "c7 was last seen …", "c7: sorry, !seen failed.").
+    pub(crate) by_command: BTreeMap<u64, u32>,
+    /// Replies saying a command failed (a `!seen` while the database is
+    /// down).
+    pub(crate) failed: usize,
+}
+
+impl Replies {
+    fn add(&mut self, received: &[(String, Option<Value>)]) {
+        for (event, payload) in received {
+            let Some(text) = payload.as_ref().and_then(|p| p["msg"].as_str()) else {
+                continue;
+            };
+            if event != "chatMsg" {
+                continue;
+            }
+            if text.contains(": sorry, ") {
+                self.failed += 1;
+            }
+            for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if let Some(n) = word.strip_prefix('c').and_then(|n| n.parse().ok()) {
+                    *self.by_command.entry(n).or_insert(0) += 1;
+                }
+            }
+        }
+    }
 }
 
 impl Channel {
@@ -50,6 +84,7 @@ impl Channel {
             open: AtomicBool::new(false),
             attempts,
             script: Script::default(),
+            replies: Mutex::default(),
         })
     }
 
@@ -76,9 +111,13 @@ impl Channel {
         dropped_at
     }
 
-    /// Every event the bot sent so far.
-    pub(crate) async fn received(&self) -> Vec<(String, Option<Value>)> {
-        self.server.received()
+    /// The replies to the scripted commands so far, folding in what the
+    /// bot sent since the last call (the server forgets it then, so the
+    /// test's own memory does not grow with the run).
+    pub(crate) fn replies(&self) -> Replies {
+        let mut tally = self.replies.lock().unwrap();
+        tally.add(&self.server.take_received());
+        tally.clone()
     }
 
     /// Sends one event to the bot when the channel is open; false if not

@@ -1,7 +1,6 @@
 //! What the soak measures: output, memory and tasks, reconnect attempts,
 //! the chat log, `seen` and command replies.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -89,6 +88,8 @@ pub(crate) struct Usage {
     /// pages of the (debug) binary and libraries mapped in as code first
     /// runs.
     pub(crate) anon_kib: u64,
+    /// Resident file pages (`RssFile`: the binary and libraries).
+    pub(crate) file_kib: u64,
     pub(crate) tasks: usize,
 }
 
@@ -102,13 +103,15 @@ impl Usage {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
                 .unwrap_or(0)
         };
-        let (rss_kib, anon_kib) = (field("VmRSS:"), field("RssAnon:"));
+        let (rss_kib, anon_kib, file_kib) =
+            (field("VmRSS:"), field("RssAnon:"), field("RssFile:"));
         let tasks = tokio::runtime::Handle::current()
             .metrics()
             .num_alive_tasks();
         Self {
             rss_kib,
             anon_kib,
+            file_kib,
             tasks,
         }
     }
@@ -189,27 +192,6 @@ pub(crate) async fn seen_messages(db: &Database) -> i64 {
     one_number(db, sql).await.unwrap_or(-1)
 }
 
-/// Replies to the scripted commands, by command number: a reply names
-/// its user `c<n>` as a word ("pong, c7", "c7 was last seen …",
-/// "c7: sorry, !seen failed.").
-pub(crate) fn replies(received: &[(String, Option<serde_json::Value>)]) -> BTreeMap<u64, u32> {
-    let mut replies = BTreeMap::new();
-    for (event, payload) in received {
-        let Some(text) = payload.as_ref().and_then(|p| p["msg"].as_str()) else {
-            continue;
-        };
-        if event != "chatMsg" {
-            continue;
-        }
-        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if let Some(n) = word.strip_prefix('c').and_then(|n| n.parse().ok()) {
-                *replies.entry(n).or_insert(0) += 1;
-            }
-        }
-    }
-    replies
-}
-
 /// Waits (up to 2 min) until every chat line sent is logged and counted
 /// by `seen`, and every command answered.
 pub(crate) async fn drain(channel: &Channel, db: &Database) {
@@ -224,7 +206,7 @@ pub(crate) async fn drain(channel: &Channel, db: &Database) {
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
         let lines = logged_count(db).await;
-        let answered = u64::try_from(replies(&channel.received().await).len()).unwrap_or(0);
+        let answered = u64::try_from(channel.replies().by_command.len()).unwrap_or(0);
         let seen = u64::try_from(seen_messages(db).await).unwrap_or(0);
         if lines >= sent && answered >= commands && seen >= sent {
             return;

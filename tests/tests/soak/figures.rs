@@ -8,12 +8,14 @@ use daz_core::BotHandle;
 use daz_sql::Database;
 
 use crate::channel::Channel;
-use crate::checks::{Secrets, Usage, expected_gap, logged, replies, seen_messages};
+use crate::checks::{Secrets, Usage, expected_gap, logged, seen_messages};
 
 /// The soak's figures.
 #[derive(Debug, Default)]
 pub(crate) struct Figures {
     pub(crate) warm: Usage,
+    /// When the channel stopped playing, before the drain.
+    pub(crate) played: Usage,
     pub(crate) end: Usage,
     /// Every 5 s.
     pub(crate) samples: Vec<Usage>,
@@ -83,13 +85,9 @@ impl Figures {
             .map(|(_, n)| u64::try_from(n - 1).unwrap_or(0))
             .sum();
         self.seen_counted = seen_messages(db).await;
-        let received = channel.received().await;
-        self.commands_failed = received
-            .iter()
-            .filter_map(|(_, p)| p.as_ref()?["msg"].as_str())
-            .filter(|t| t.contains(": sorry, "))
-            .count();
-        let replies = replies(&received);
+        let replies = channel.replies();
+        self.commands_failed = replies.failed;
+        let replies = replies.by_command;
         self.commands_unanswered = (0..self.commands_sent)
             .filter(|n| !replies.contains_key(n))
             .collect();
@@ -260,6 +258,16 @@ impl fmt::Display for Figures {
             self.warm.anon_kib,
             self.end.anon_kib,
             self.end.anon_kib as f64 / self.warm.anon_kib.max(1) as f64
+        )?;
+        writeln!(
+            f,
+            "  RSS file pages warm / end: {} / {} KiB",
+            self.warm.file_kib, self.end.file_kib
+        )?;
+        writeln!(
+            f,
+            "  RSS / anonymous when the channel stopped, before the drain: {} / {} KiB",
+            self.played.rss_kib, self.played.anon_kib
         )?;
         writeln!(
             f,

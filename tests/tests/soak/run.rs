@@ -193,10 +193,13 @@ pub(crate) async fn soak(measured: Duration, postgres: &str, nats: &str) -> Figu
     let mut figures = Figures::default();
     let samples: Arc<std::sync::Mutex<Vec<checks::Usage>>> = Arc::default();
     let series = Arc::clone(&samples);
+    let tallied = Arc::clone(&channel);
     let sampling = tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(5)).await;
             series.lock().unwrap().push(checks::Usage::now());
+            // Folds in the bot's replies, so the server does not keep them.
+            tallied.replies();
         }
     });
     let periods = u32::try_from(length.as_secs() / PERIOD.as_secs()).unwrap_or(1);
@@ -235,6 +238,7 @@ pub(crate) async fn soak(measured: Duration, postgres: &str, nats: &str) -> Figu
     }
     playing.await.unwrap();
 
+    figures.played = checks::Usage::now();
     checks::drain(&channel, &db).await;
     figures.end = checks::Usage::settled().await;
     sampling.abort();
