@@ -1,6 +1,7 @@
 //! What the soak measures: output, memory and tasks, reconnect attempts,
 //! the chat log, `seen` and command replies.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -103,8 +104,7 @@ impl Usage {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
                 .unwrap_or(0)
         };
-        let (rss_kib, anon_kib, file_kib) =
-            (field("VmRSS:"), field("RssAnon:"), field("RssFile:"));
+        let (rss_kib, anon_kib, file_kib) = (field("VmRSS:"), field("RssAnon:"), field("RssFile:"));
         let tasks = tokio::runtime::Handle::current()
             .metrics()
             .num_alive_tasks();
@@ -116,18 +116,24 @@ impl Usage {
         }
     }
 
-    /// The fewest tasks over a second (a task that lives for one request
-    /// is not a leak), with the RSS read then.
+    /// The task count most often seen over 3 s (a task that lives for
+    /// one request, or one that is between two runs, is not a leak; a
+    /// leaked task is there in every sample), with the RSS read then.
     pub(crate) async fn settled() -> Self {
-        let mut least = Self::now();
-        for _ in 0..10 {
+        let mut seen: BTreeMap<usize, u32> = BTreeMap::new();
+        let mut last = Self::now();
+        for _ in 0..30 {
+            *seen.entry(last.tasks).or_insert(0) += 1;
             tokio::time::sleep(Duration::from_millis(100)).await;
-            let now = Self::now();
-            if now.tasks < least.tasks {
-                least = now;
-            }
+            last = Self::now();
         }
-        least
+        // The most frequent count; of equally frequent ones, the least.
+        let most = seen.values().copied().max().unwrap_or(0);
+        last.tasks = seen
+            .iter()
+            .find(|(_, n)| **n == most)
+            .map_or(last.tasks, |(tasks, _)| *tasks);
+        last
     }
 }
 
