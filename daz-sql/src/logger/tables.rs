@@ -75,10 +75,16 @@ pub(crate) const PRUNABLE: [&str; 4] = [
 
 /// Deletes rows of `table` older than `days`; returns how many.
 pub(crate) async fn prune(db: &Database, table: &str, days: u32) -> Result<u64> {
-    let Some(table) = PRUNABLE.iter().find(|t| **t == table) else {
+    let Some(table) = PRUNABLE.iter().copied().find(|t| *t == table) else {
         return Ok(0);
     };
     let cutoff = chrono::Utc::now().timestamp_millis() - i64::from(days) * 86_400_000;
+    delete_before(db, table, cutoff).await
+}
+
+/// Deletes the rows of one of the logger's own tables (a name from this
+/// file, never from outside) whose `at_ms` is before `cutoff`.
+async fn delete_before(db: &Database, table: &'static str, cutoff: i64) -> Result<u64> {
     let sql = format!("DELETE FROM {table} WHERE at_ms < $1");
     let done = each_pool!(db.pool(), p => sqlx::query(&sql)
             .bind(cutoff)
@@ -217,29 +223,24 @@ pub(crate) fn write<'a>(
 }
 
 /// How long a written batch's id is kept: far longer than any retry.
-pub(crate) const BATCH_IDS_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+const BATCH_IDS_KEPT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// Forgets the ids of batches written more than [`BATCH_IDS_KEPT`] ago.
 pub(crate) async fn forget_old_batches(db: &Database) -> Result<u64> {
     let kept = i64::try_from(BATCH_IDS_KEPT.as_millis()).unwrap_or(i64::MAX);
     let cutoff = chrono::Utc::now().timestamp_millis().saturating_sub(kept);
-    let done = each_pool!(db.pool(), p => sqlx::query("DELETE FROM daz_sql_log_batches WHERE at_ms < $1")
-            .bind(cutoff)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()));
-    done.map_err(query("forgetting old log batch ids"))
+    delete_before(db, "daz_sql_log_batches", cutoff).await
 }
+
+/// A batch's id, recorded in its own transaction.
+const CLAIM: &str =
+    "INSERT INTO daz_sql_log_batches (id, at_ms) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING";
 
 async fn write_batch(db: &Database, batch: &Batch) -> Result<Written> {
     match db.pool() {
         Pool::Postgres(pool) => {
             let mut tx = pool.begin().await.map_err(query("starting a log batch"))?;
-            claim!(
-                tx,
-                "INSERT INTO daz_sql_log_batches (id, at_ms) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
-                batch
-            );
+            claim!(tx, CLAIM, batch);
             if !batch.chat.at_ms.is_empty() {
                 super::copy::chat(&mut tx, &batch.chat).await?;
             }
@@ -251,11 +252,7 @@ async fn write_batch(db: &Database, batch: &Batch) -> Result<Written> {
         }
         Pool::Sqlite(pool) => {
             let mut tx = pool.begin().await.map_err(query("starting a log batch"))?;
-            claim!(
-                tx,
-                "INSERT INTO daz_sql_log_batches (id, at_ms) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
-                batch
-            );
+            claim!(tx, CLAIM, batch);
             let c = &batch.chat;
             let indices: Vec<usize> = (0..c.at_ms.len()).collect();
             for chunk in indices.chunks(SQLITE_PARAMS / 7) {
