@@ -154,6 +154,34 @@ pub enum Action {
     },
 }
 
+/// `text` as a line to say, never a CyTube chat command: the server runs
+/// a line starting with `/` (`/kick`, `/ban`, `/clear`…) with the bot's
+/// rank, so such a line gets a zero-width space in front (white space and
+/// control characters before the `/`, which the server would turn into
+/// spaces, are dropped). Every chat line and PM frame passes here, after
+/// splitting, so no module can be made to moderate by what it repeats;
+/// moderation goes through the typed actions.
+///
+/// ```
+/// use daz_cytube::action::said_as_written;
+///
+/// assert_eq!(said_as_written("/kick bob"), "\u{200B}/kick bob");
+/// assert_eq!(said_as_written(" \u{1}/ban bob"), "\u{200B}/ban bob");
+/// assert_eq!(said_as_written("hi /kick bob"), "hi /kick bob");
+/// ```
+#[must_use]
+pub fn said_as_written(text: &str) -> std::borrow::Cow<'_, str> {
+    let start = text.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    if start.starts_with('/') {
+        std::borrow::Cow::Owned(format!("{GUARD}{start}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// What [`said_as_written`] puts before a line that would be a command.
+pub const GUARD: char = '\u{200B}';
+
 /// Live media types: `queue` of these needs `playlistaddlive`.
 const LIVE_TYPES: [&str; 5] = ["li", "tw", "rt", "cu", "hl"];
 
@@ -356,8 +384,13 @@ impl Action {
             command(format!("/{verb} {name} {reason}").trim_end().to_owned())
         };
         match self {
-            Self::Chat { msg } => event_frame("chatMsg", Some(&json!({ "msg": msg }))),
-            Self::Pm { to, msg } => event_frame("pm", Some(&json!({ "to": to, "msg": msg }))),
+            Self::Chat { msg } => {
+                event_frame("chatMsg", Some(&json!({ "msg": said_as_written(msg) })))
+            }
+            Self::Pm { to, msg } => event_frame(
+                "pm",
+                Some(&json!({ "to": to, "msg": said_as_written(msg) })),
+            ),
             Self::Queue {
                 id,
                 kind,

@@ -93,7 +93,7 @@ impl CytubeBridge {
             return Some((
                 chat.room.clone(),
                 Action::Chat {
-                    msg: said_as_written(&chat.text),
+                    msg: chat.text.clone(),
                 },
             ));
         }
@@ -147,19 +147,6 @@ impl CytubeBridge {
             now_playing: m.state.now_playing.clone(),
             usercount: m.state.usercount,
         })
-    }
-}
-
-/// `text` as a line to say, never a CyTube chat command: the server runs
-/// a line starting with `/` (`/kick`, `/ban`, `/clear`…) with the bot's
-/// rank, so such a line gets a zero-width space in front. A module that
-/// echoes what users typed can then not be made to moderate; real
-/// moderation goes through [`RoomAction`].
-fn said_as_written(text: &str) -> String {
-    if text.starts_with('/') {
-        format!("\u{200B}{text}")
-    } else {
-        text.to_owned()
     }
 }
 

@@ -4,10 +4,10 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use daz_core::chat::split_message;
+use daz_core::chat::{split_message, utf16_len};
 use tokio::time::Instant;
 
-use crate::action::Action;
+use crate::action::{Action, said_as_written};
 use crate::error::{Error, Result};
 use crate::state::ChannelState;
 use crate::throttle::{FloodParams, Throttle};
@@ -28,7 +28,7 @@ impl Outbound {
         Self {
             queue: VecDeque::new(),
             capacity: capacity.max(1),
-            max_line: max_line.max(2),
+            max_line: max_line.max(3),
             throttle: Throttle::new(FloodParams::ALWAYS),
             last: None,
         }
@@ -47,11 +47,13 @@ impl Outbound {
     /// What [`Action::frame`] reports.
     pub(super) fn frames(&self, action: &Action) -> Result<Vec<String>> {
         let lines = match action {
-            Action::Chat { msg } => split_message(msg, self.max_line)
+            Action::Chat { msg } => self
+                .lines(msg)
                 .into_iter()
                 .map(|msg| Action::Chat { msg })
                 .collect(),
-            Action::Pm { to, msg } => split_message(msg, self.max_line)
+            Action::Pm { to, msg } => self
+                .lines(msg)
                 .into_iter()
                 .map(|msg| Action::Pm {
                     to: to.clone(),
@@ -65,6 +67,21 @@ impl Outbound {
             return action.frame().map(|f| vec![f]);
         }
         lines.iter().map(Action::frame).collect()
+    }
+
+    /// `msg` as lines of at most `max_line` units each, counting the
+    /// guard [`Action::frame`] puts before a line starting with `/`: such
+    /// a line that would not fit with it is split again one unit shorter.
+    fn lines(&self, msg: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        for line in split_message(msg, self.max_line) {
+            if said_as_written(&line).len() == line.len() || utf16_len(&line) < self.max_line {
+                lines.push(line);
+            } else {
+                lines.extend(split_message(&line, self.max_line - 1));
+            }
+        }
+        lines
     }
 
     /// Queues chat frames; returns how many were ahead of them.
@@ -121,3 +138,6 @@ impl Outbound {
         dropped
     }
 }
+
+#[cfg(test)]
+mod tests;
