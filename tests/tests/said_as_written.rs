@@ -25,7 +25,7 @@ fn channel() -> server::Replay {
         "login",
         vec![
             ("addUser".into(), Some(user("guestname1234", 0))),
-            ("addUser".into(), Some(user("moddy", 2))),
+            ("addUser".into(), Some(user("moderatorname1", 2))),
         ],
     )
 }
@@ -65,18 +65,38 @@ async fn no_line_from_a_reminder_a_template_or_a_pm_runs_as_a_command() {
     let filler = "x".repeat(290);
 
     // The example: the reminder goes out as two lines.
-    say(&server, "guestname1234", &format!("!remindme 1s {filler} /kick bob")).await;
+    say(
+        &server,
+        "guestname1234",
+        &format!("!remindme 1s {filler} /kick bob"),
+    )
+    .await;
     sends(&server, "\u{200B}/kick bob").await;
 
     // A template echoing the user's words, split where the user chose.
-    say(&server, "moddy", "!addcom echo {user} says: {args}").await;
-    sends(&server, "moddy: added !echo.").await;
+    say(
+        &server,
+        "moderatorname1",
+        "!addcom echo {user} says: {args}",
+    )
+    .await;
+    sends(&server, "moderatorname1: added !echo.").await;
     let words = "y".repeat(300);
-    say(&server, "guestname1234", &format!("!echo {words} /ban moddy")).await;
-    sends(&server, "\u{200B}/ban moddy").await;
+    say(
+        &server,
+        "guestname1234",
+        &format!("!echo {words} /ban moderatorname1"),
+    )
+    .await;
+    sends(&server, "\u{200B}/ban moderatorname1").await;
 
     // A reminder asked for by PM comes back as PMs, guarded the same way.
-    pm(&server, "moddy", &format!("!remindme 1s {filler} /clear")).await;
+    pm(
+        &server,
+        "moderatorname1",
+        &format!("!remindme 1s {filler} /clear"),
+    )
+    .await;
     sends(&server, "\u{200B}/clear").await;
 
     for (kind, line) in lines(&server) {
@@ -85,4 +105,3 @@ async fn no_line_from_a_reminder_a_template_or_a_pm_runs_as_a_command() {
     stop(handle, running).await;
     server.stop();
 }
-

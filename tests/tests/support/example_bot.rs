@@ -1,7 +1,12 @@
 //! The example bot as `daz-bot run` composes it, on the test server, and
 //! what tests do with it: say, wait for an answer.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, reason = "test support")]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test support"
+)]
 
 use std::time::Duration;
 
@@ -84,4 +89,3 @@ pub(crate) async fn bot_says(server: &TestServer, text: &str) {
         .collect();
     panic!("the bot never said {text:?}; it said {chat:?}");
 }
-

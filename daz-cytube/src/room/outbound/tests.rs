@@ -83,7 +83,12 @@ fn a_full_line_starting_with_a_slash_is_split_to_fit_the_guard() {
             let lines = sent(&outbound, &Action::Chat { msg: text.clone() });
             assert_safe(&lines, max, &text);
             let spaced = format!("/{} /{}", "y".repeat(len), "z".repeat(len / 2));
-            let lines = sent(&outbound, &Action::Chat { msg: spaced.clone() });
+            let lines = sent(
+                &outbound,
+                &Action::Chat {
+                    msg: spaced.clone(),
+                },
+            );
             assert_safe(&lines, max, &spaced);
         }
     }
@@ -92,7 +97,12 @@ fn a_full_line_starting_with_a_slash_is_split_to_fit_the_guard() {
 #[test]
 fn lines_after_a_line_break_and_after_control_characters_are_guarded() {
     let outbound = Outbound::new(100, MAX_MESSAGE_LEN);
-    for text in ["fine\n/clear", "fine\n\n  /clear", "\u{1}/clear", "\t/clear"] {
+    for text in [
+        "fine\n/clear",
+        "fine\n\n  /clear",
+        "\u{1}/clear",
+        "\t/clear",
+    ] {
         let lines = sent(&outbound, &Action::Chat { msg: text.into() });
         assert_eq!(lines.last().unwrap(), "\u{200B}/clear", "{text:?}");
     }
