@@ -1,6 +1,7 @@
 //! Not public API: paths used by code that `daz-macros` generates.
 #![allow(missing_docs)]
 
+pub use crate::module::assert_module_name;
 pub use crate::topic::Topic;
 pub use serde;
 

@@ -86,7 +86,7 @@ pub use grammar::{MAX_TOPIC_LEN, TopicRule};
 pub use id::EventId;
 pub use module::{
     Context, Health, Lifecycle, Manifest, ManifestBuilder, Module, ModuleInfo, ModuleResult,
-    ModuleState,
+    ModuleState, RESERVED_MODULE_NAMES, module_name_problem,
 };
 pub use pattern::Pattern;
 pub use payload::{EventPayload, PayloadRef};

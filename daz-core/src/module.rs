@@ -2,12 +2,15 @@
 
 mod context;
 mod manifest;
+mod name;
 mod state;
 
 use async_trait::async_trait;
 
 pub use context::Context;
 pub use manifest::{Manifest, ManifestBuilder};
+pub use name::{RESERVED_MODULE_NAMES, module_name_problem};
+pub use name::assert_module_name;
 pub use state::{Health, Lifecycle, ModuleState};
 
 pub(crate) use manifest::check_name;

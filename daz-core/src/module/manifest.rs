@@ -39,19 +39,10 @@ pub struct Manifest {
 /// Checks a module name: it becomes a topic segment (`command.<module>.…`)
 /// and a config section, so letters, digits, `_` and `-` only.
 pub(crate) fn check_name(name: &str) -> Result<()> {
-    let bad = if name.is_empty() {
-        Some("it is empty".to_owned())
-    } else if name.len() > 64 {
-        Some(format!("it is {} bytes long; the limit is 64", name.len()))
-    } else {
-        name.chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-            .map(|c| format!("{c:?} is not allowed; use letters, digits, '_' or '-'"))
-    };
-    match bad {
+    match super::module_name_problem(name) {
         Some(reason) => Err(Error::InvalidModuleName {
             name: name.to_owned(),
-            reason,
+            reason: reason.to_owned(),
         }),
         None => Ok(()),
     }

@@ -27,12 +27,6 @@ pub(crate) fn resolve(manifests: &[Manifest]) -> Result<Graph> {
     let mut index = HashMap::new();
     for (i, m) in manifests.iter().enumerate() {
         crate::module::check_name(m.name())?;
-        if m.name() == CONTROL_INBOX {
-            return Err(Error::InvalidModuleName {
-                name: m.name().to_owned(),
-                reason: "it is reserved for the runtime's control inbox".to_owned(),
-            });
-        }
         if index.insert(m.name(), i).is_some() {
             return Err(Error::DuplicateModule {
                 name: m.name().to_owned(),

@@ -43,7 +43,16 @@ pub(crate) fn generate(model: &ModuleDerive<'_>) -> TokenStream {
     } else {
         (None, None)
     };
+    // The names are checked by daz-core's own rule, at compile time.
+    let checks = std::iter::once(name.clone())
+        .chain(requires.iter().cloned())
+        .map(|lit| {
+            quote::quote_spanned! { lit.span() =>
+                const _: () = ::daz_core::__private::assert_module_name(#lit);
+            }
+        });
     quote! {
+        #(#checks)*
         #declared
 
         impl #impl_generics ::daz_core::ModuleInfo for #ident #ty_generics #where_clause {

@@ -5,26 +5,6 @@ use syn::{DeriveInput, Expr, ExprArray, ExprLit, Lit, LitBool, LitStr, Token};
 
 use super::ModuleDerive;
 
-/// `None` if `name` can name a module, else what is wrong with it (as
-/// `daz_core`'s `check_name`).
-fn name_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("the name is empty".into());
-    }
-    if name.len() > 64 {
-        return Some(format!(
-            "the name is {} bytes long; the limit is 64",
-            name.len()
-        ));
-    }
-    if name == "daz" {
-        return Some("`daz` is reserved for the runtime's control inbox".into());
-    }
-    name.chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-        .map(|c| format!("{c:?} is not allowed in a module name; use letters, digits, '_' or '-'"))
-}
-
 /// Reads `key = ["a", "b"]`; `check` says what is wrong with an item, if
 /// anything.
 pub(crate) fn string_list(
@@ -86,11 +66,8 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
             match key.as_str() {
                 "name" if name.is_some() => Err(twice()),
                 "name" => {
-                    let lit = string(&meta)?;
-                    if let Some(problem) = name_problem(&lit.value()) {
-                        return Err(syn::Error::new(lit.span(), problem));
-                    }
-                    name = Some(lit);
+                    // Checked by daz-core's rule in the generated code.
+                    name = Some(string(&meta)?);
                     Ok(())
                 }
                 "version" if version.is_some() => Err(twice()),
@@ -99,7 +76,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 "description" => string(&meta).map(|v| description = Some(v)),
                 "requires" if requires.is_some() => Err(twice()),
                 "requires" => {
-                    string_list(&meta, &key, Some(name_problem)).map(|v| requires = Some(v))
+                    string_list(&meta, &key, None).map(|v| requires = Some(v))
                 }
                 "provides" if provides.is_some() => Err(twice()),
                 "provides" => string_list(&meta, &key, None).map(|v| provides = Some(v)),

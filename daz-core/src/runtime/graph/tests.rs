@@ -46,6 +46,12 @@ fn missing_duplicate_and_reserved_names_are_errors() {
     );
     let err = resolve(&[m("a", &[]), m("a", &[])]).unwrap_err();
     assert!(matches!(err, Error::DuplicateModule { ref name } if name == "a"));
-    let err = resolve(&[m("daz", &[])]).unwrap_err();
-    assert!(err.to_string().contains("reserved"), "{err}");
+    for reserved in ["daz", "core", "Schema", "chat", "user", "media"] {
+        let err = Manifest::builder(reserved).build().unwrap_err();
+        assert!(err.to_string().contains("reserved"), "{err}");
+        let unchecked = Manifest::builder(reserved).into_unchecked();
+        let err = resolve(&[unchecked]).unwrap_err();
+        assert!(err.to_string().contains("reserved"), "{err}");
+    }
+    assert!(Manifest::builder("core_stats").build().is_ok());
 }

@@ -1,0 +1,5 @@
+#[derive(daz_core::Module)]
+#[module(name = "core")]
+struct M;
+
+fn main() {}
