@@ -8,9 +8,10 @@ mod state;
 use async_trait::async_trait;
 
 pub use context::Context;
+pub(crate) use context::ReplyLater;
 pub use manifest::{Manifest, ManifestBuilder};
-pub use name::{RESERVED_MODULE_NAMES, module_name_problem};
 pub use name::assert_module_name;
+pub use name::{RESERVED_MODULE_NAMES, module_name_problem};
 pub use state::{Health, Lifecycle, ModuleState};
 
 pub(crate) use manifest::check_name;

@@ -162,6 +162,54 @@ impl Context {
         self.tasks.spawn(task);
     }
 
+    /// Answers `request` from a task beside the module instead of from
+    /// `handle_request` itself, so the module goes on handling its mailbox
+    /// while `work` runs (a slow query, an HTTP call). Return the event this
+    /// gives from `handle_request`; the runtime then leaves the answer to
+    /// `work`: its `Ok` is the reply, its `Err` an error reply. If the
+    /// module stops first, the requester gets an error reply saying so.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use daz_core::{Context, Event, Module, ModuleResult};
+    ///
+    /// #[derive(daz_core::Module)]
+    /// #[module(name = "slow")]
+    /// struct Slow;
+    ///
+    /// #[daz_core::async_trait]
+    /// impl Module for Slow {
+    ///     async fn handle_request(&mut self, ctx: &mut Context, request: Event) -> ModuleResult<Event> {
+    ///         let answer = ctx.event(request.topic().clone()).payload(());
+    ///         Ok(ctx.reply_later(&request, async move {
+    ///             tokio::time::sleep(Duration::from_millis(10)).await;
+    ///             Ok(answer)
+    ///         }))
+    ///     }
+    /// }
+    /// ```
+    pub fn reply_later<F>(&mut self, request: &Event, work: F) -> Event
+    where
+        F: Future<Output = crate::ModuleResult<Event>> + Send + 'static,
+    {
+        let pending = PendingReply {
+            bus: self.bus.clone(),
+            request: Some(request.clone()),
+            module: Arc::clone(&self.name),
+        };
+        self.spawn(async move {
+            let mut pending = pending;
+            let outcome = work.await;
+            if let Some(request) = pending.request.take() {
+                let _ = match outcome {
+                    Ok(reply) => pending.bus.reply(&request, reply),
+                    Err(e) => pending.bus.reply_error(&request, e.to_string()),
+                };
+            }
+        });
+        Event::new(ReplyLater)
+    }
+
     /// Schedules a task for this module: each time it is due, a
     /// [`Tick`](crate::Tick) (topic `daz.tick`) arrives in `handle`. The
     /// task is cancelled when the module stops or restarts.
@@ -218,6 +266,33 @@ impl Context {
         self.scheduler.remove_owner(&self.name);
         self.tasks.abort_all();
         while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// What `handle_request` returns when [`Context::reply_later`] answers.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ReplyLater;
+
+impl EventPayload for ReplyLater {
+    const TOPIC: Topic = Topic::from_static("daz.reply.later");
+}
+
+/// A request a task will answer; answered with an error if the task is
+/// dropped first (the module stopped).
+struct PendingReply {
+    bus: EventBus,
+    request: Option<Event>,
+    module: Arc<str>,
+}
+
+impl Drop for PendingReply {
+    fn drop(&mut self) {
+        if let Some(request) = self.request.take() {
+            let _ = self.bus.reply_error(
+                &request,
+                format!("module {} stopped before answering", self.module),
+            );
+        }
     }
 }
 

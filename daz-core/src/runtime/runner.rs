@@ -305,7 +305,10 @@ impl Runner {
             let outcome = guard(self.module.handle_request(ctx, event.clone())).await;
             match outcome {
                 Ok(Ok(reply)) => {
-                    let _ = self.bus.reply(&event, reply);
+                    // A task of the module's answers it (`reply_later`).
+                    if reply.topic() != &crate::module::ReplyLater::TOPIC {
+                        let _ = self.bus.reply(&event, reply);
+                    }
                     Ok(Ok(()))
                 }
                 Ok(Err(e)) => {
