@@ -1,94 +1,39 @@
 //! What a module may run over the bus: one parameterized statement on its
 //! own tables, calling only allow-listed functions.
 //!
-//! The statement is split into tokens (words, quoted names, punctuation);
-//! then every place a table can be named must name one of the module's
-//! own (`daz_<module>_…`), every function called must be on
-//! [`FUNCTIONS`], and no word may reach the database's own catalogue.
+//! The statement is parsed by `sqlparser` in the database's own dialect and
+//! the syntax tree is checked: every table it names (in `FROM`, joins,
+//! subqueries, CTEs, set operations, `LATERAL`, `IN table`, function
+//! arguments) must be one the module owns, every function it calls must be
+//! on [`FUNCTIONS`], and a query may change nothing anywhere in the tree.
+//! The database enforces the same again (a read-only transaction or
+//! connection, a statement timeout), so a gap here is not a hole.
 
-use crate::migrate::names::prefix;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    Expr, Function, Ident, InTarget, ObjectName, ObjectNamePart, Query, SetExpr, Statement,
+    TableFactor, Value, ValueWithSpan, Visit, Visitor,
+};
+use sqlparser::dialect::{Dialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+
+use crate::database::Backend;
 
 /// What a request is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// `SELECT` / `WITH`, answered with rows.
+    /// `SELECT` / `WITH … SELECT`, answered with rows.
     Query,
     /// `INSERT` / `UPDATE` / `DELETE`, answered with a count.
     Exec,
 }
 
-/// Words after which a table name follows.
-const TABLE_KEYWORDS: [&str; 5] = ["from", "join", "into", "update", "table"];
-/// Words that end a `FROM a, b` list.
-const CLAUSES: [&str; 16] = [
-    "where",
-    "group",
-    "order",
-    "limit",
-    "offset",
-    "having",
-    "on",
-    "using",
-    "union",
-    "intersect",
-    "except",
-    "window",
-    "returning",
-    "set",
-    "values",
-    "select",
-];
-/// Never allowed: schema changes and database administration.
-const FORBIDDEN: [&str; 12] = [
-    "create", "drop", "alter", "grant", "revoke", "attach", "detach", "pragma", "vacuum", "copy",
-    "truncate", "reindex",
-];
-/// Names that reach the database's own catalogue or other schemas.
-const CATALOGUE: [&str; 5] = [
-    "pg_",
-    "sqlite_",
-    "information_schema",
-    "mysql",
-    "performance_schema",
-];
-/// Keywords that may stand before `(` without being a function call.
-const BEFORE_PAREN: [&str; 31] = [
-    "select",
-    "from",
-    "join",
-    "where",
-    "and",
-    "or",
-    "not",
-    "in",
-    "exists",
-    "values",
-    "as",
-    "on",
-    "using",
-    "when",
-    "then",
-    "else",
-    "by",
-    "over",
-    "filter",
-    "any",
-    "all",
-    "some",
-    "having",
-    "between",
-    "like",
-    "is",
-    "union",
-    "returning",
-    "set",
-    "into",
-    "conflict",
-];
 /// The functions a statement may call: aggregates, arithmetic, text,
 /// time and JSON helpers common to PostgreSQL and SQLite. Nothing that
-/// reads files, sleeps, runs a query from a string or changes settings.
-pub(crate) const FUNCTIONS: [&str; 40] = [
+/// reads files, sleeps, makes big values, runs a query from a string or
+/// changes settings.
+pub(crate) const FUNCTIONS: [&str; 41] = [
     "count",
     "sum",
     "avg",
@@ -117,6 +62,7 @@ pub(crate) const FUNCTIONS: [&str; 40] = [
     "strpos",
     "cast",
     "now",
+    "current_timestamp",
     "date",
     "datetime",
     "strftime",
@@ -131,199 +77,313 @@ pub(crate) const FUNCTIONS: [&str; 40] = [
     "jsonb_extract_path_text",
 ];
 
-/// One token of a statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    /// A word or a quoted name, lower case.
-    Word(String),
-    /// A string literal (refused: values travel as parameters).
-    Literal,
-    /// Any other character that is not white space.
-    Punct(char),
-}
-
-fn tokens(sql: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = sql.chars().peekable();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<Token>| {
-        if !word.is_empty() {
-            out.push(Token::Word(std::mem::take(word).to_lowercase()));
-        }
+/// Why `sql` from `module` is refused, if it is. `owns` says whether a
+/// table (its name as the database folds it) is the module's.
+pub(crate) fn refusal(
+    module: &str,
+    backend: Backend,
+    kind: Kind,
+    sql: &str,
+    owns: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let tables = match tables(backend, kind, sql) {
+        Ok(tables) => tables,
+        Err(why) => return Some(why),
     };
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() || c == '_' || c == '$' {
-            word.push(c);
-            continue;
-        }
-        flush(&mut word, &mut out);
-        match c {
-            '-' if chars.peek() == Some(&'-') => {
-                chars.by_ref().take_while(|c| *c != '\n').for_each(drop);
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                let mut last = ' ';
-                for c in chars.by_ref() {
-                    if last == '*' && c == '/' {
-                        break;
-                    }
-                    last = c;
-                }
-            }
-            '\'' => out.push(Token::Literal),
-            '"' | '`' | '[' => {
-                let close = if c == '[' { ']' } else { c };
-                let quoted: String = chars.by_ref().take_while(|c| *c != close).collect();
-                out.push(Token::Word(quoted.to_lowercase()));
-            }
-            c if c.is_whitespace() => {}
-            c => out.push(Token::Punct(c)),
-        }
-    }
-    flush(&mut word, &mut out);
-    out
+    tables.into_iter().find(|t| !owns(t)).map(|t| {
+        format!("table {t:?} is not module {module:?}'s; a module may use only the tables its migrations created")
+    })
 }
 
-fn word(token: Option<&Token>) -> Option<&str> {
-    match token {
-        Some(Token::Word(w)) => Some(w),
-        _ => None,
+/// The tables `sql` names, once each, after checking everything but
+/// their owner.
+///
+/// # Errors
+///
+/// Why the statement is refused.
+pub(crate) fn tables(backend: Backend, kind: Kind, sql: &str) -> Result<Vec<String>, String> {
+    let dialect: &dyn Dialect = match backend {
+        Backend::Postgres => &PostgreSqlDialect {},
+        Backend::Sqlite => &SQLiteDialect {},
+    };
+    let mut statements = Parser::parse_sql(dialect, sql)
+        .map_err(|e| format!("the statement does not parse: {e}"))?;
+    let statement = match (statements.pop(), statements.is_empty()) {
+        (Some(statement), true) => statement,
+        (None, _) => return Err("give one statement".to_owned()),
+        (Some(_), false) => return Err("one statement per request".to_owned()),
+    };
+    check_kind(kind, &statement)?;
+    let mut walk = Walk {
+        backend,
+        kind,
+        root: std::ptr::from_ref(&statement),
+        scopes: Vec::new(),
+        tables: Vec::new(),
+    };
+    if let ControlFlow::Break(why) = statement.visit(&mut walk) {
+        return Err(why);
+    }
+    Ok(walk.tables)
+}
+
+/// The statement is of the kind the request asked for.
+fn check_kind(kind: Kind, statement: &Statement) -> Result<(), String> {
+    let changes = |body: &SetExpr| {
+        matches!(
+            body,
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_)
+        )
+    };
+    match (kind, statement) {
+        (Kind::Query, Statement::Query(q)) if !changes(&q.body) => Ok(()),
+        (Kind::Query, _) => {
+            Err("sql.query runs SELECT (or WITH … SELECT); use sql.exec to change data".to_owned())
+        }
+        (Kind::Exec, Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)) => Ok(()),
+        (Kind::Exec, Statement::Query(q)) if changes(&q.body) => Ok(()),
+        (Kind::Exec, _) => Err(
+            "sql.exec runs INSERT, UPDATE or DELETE; tables change through migrations".to_owned(),
+        ),
     }
 }
 
-/// Why `sql` from `module` is refused, if it is.
-pub(crate) fn refusal(module: &str, kind: Kind, sql: &str) -> Option<String> {
-    let tokens = tokens(sql);
-    if tokens.contains(&Token::Literal) {
-        return Some(
-            "parameterized statements only: pass values as params ($1, $2…), not quoted literals"
-                .to_owned(),
-        );
+/// The CTEs one `WITH` defines, and how many of them a reference at the
+/// current point of the walk can see.
+struct Scope {
+    query: *const Query,
+    names: Vec<String>,
+    /// The CTE bodies, to know when the walk is inside one.
+    bodies: Vec<*const Query>,
+    recursive: bool,
+    visible: usize,
+}
+
+/// The walk over the syntax tree.
+struct Walk {
+    backend: Backend,
+    kind: Kind,
+    root: *const Statement,
+    scopes: Vec<Scope>,
+    tables: Vec<String>,
+}
+
+impl Walk {
+    /// `ident` as the database folds it: unquoted names are lower case on
+    /// both; SQLite also matches quoted names without case.
+    fn fold(&self, ident: &Ident) -> String {
+        if ident.quote_style.is_none() || self.backend == Backend::Sqlite {
+            ident.value.to_lowercase()
+        } else {
+            ident.value.clone()
+        }
     }
-    let semicolons = tokens.iter().filter(|t| **t == Token::Punct(';')).count();
-    let trailing = tokens.last() == Some(&Token::Punct(';'));
-    if semicolons > usize::from(trailing) {
-        return Some("one statement per request".to_owned());
+
+    /// The one part of `name`, folded.
+    fn single(&self, name: &ObjectName, what: &str) -> Result<String, String> {
+        match name.0.as_slice() {
+            [ObjectNamePart::Identifier(ident)] => Ok(self.fold(ident)),
+            _ => Err(format!(
+                "{what} {name} has a schema or database in its name; name {what}s alone"
+            )),
+        }
     }
-    let first = word(tokens.first()).unwrap_or_default();
-    match kind {
-        Kind::Query if !matches!(first, "select" | "with") => {
-            return Some(
-                "sql.query runs SELECT (or WITH … SELECT); use sql.exec to change data".to_owned(),
+
+    /// Whether `name` is a CTE this point of the walk can see.
+    fn is_cte(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .any(|s| s.names[..s.visible].iter().any(|n| n == name))
+    }
+
+    fn function(&self, f: &Function) -> Result<(), String> {
+        let name = self.single(&f.name, "function")?;
+        if FUNCTIONS.contains(&name.as_str()) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the function {name}() is not allowed over the bus; allowed: {}",
+                FUNCTIONS.join(", ")
+            ))
+        }
+    }
+
+    /// Set operations and `TABLE x` inside a query body.
+    fn body(&self, body: &SetExpr) -> Result<(), String> {
+        match body {
+            SetExpr::SetOperation { left, right, .. } => {
+                self.body(left)?;
+                self.body(right)
+            }
+            SetExpr::Table(_) => {
+                Err("TABLE name is not allowed over the bus; write SELECT … FROM name".to_owned())
+            }
+            SetExpr::Select(select) if select.into.is_some() => {
+                Err("SELECT INTO creates a table; tables change through migrations".to_owned())
+            }
+            SetExpr::Insert(_) | SetExpr::Update(_) | SetExpr::Delete(_) | SetExpr::Merge(_)
+                if self.kind == Kind::Query =>
+            {
+                Err("sql.query may not change data anywhere in the statement".to_owned())
+            }
+            SetExpr::Merge(_) => Err("MERGE is not allowed over the bus".to_owned()),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Visitor for Walk {
+    type Break = String;
+
+    fn pre_visit_statement(&mut self, statement: &Statement) -> ControlFlow<String> {
+        let nested = !std::ptr::eq(statement, self.root);
+        match statement {
+            Statement::Query(_) => ControlFlow::Continue(()),
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)
+                if !(nested && self.kind == Kind::Query) =>
+            {
+                ControlFlow::Continue(())
+            }
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
+                ControlFlow::Break(
+                    "sql.query may not change data anywhere in the statement".to_owned(),
+                )
+            }
+            other => ControlFlow::Break(format!(
+                "{} is not allowed over the bus",
+                other
+                    .to_string()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("this statement")
+            )),
+        }
+    }
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<String> {
+        if let Err(why) = self.body(&query.body) {
+            return ControlFlow::Break(why);
+        }
+        if !query.locks.is_empty() || query.for_clause.is_some() {
+            return ControlFlow::Break(
+                "row locks (FOR UPDATE …) are not allowed over the bus".to_owned(),
             );
         }
-        Kind::Exec if !matches!(first, "insert" | "update" | "delete" | "with") => {
-            return Some(
-                "sql.exec runs INSERT, UPDATE or DELETE; tables change through migrations"
+        let ptr = std::ptr::from_ref(query);
+        // Inside the body of CTE `i`: it sees the CTEs before it (and
+        // itself when recursive).
+        if let Some(scope) = self.scopes.last_mut()
+            && let Some(i) = scope.bodies.iter().position(|b| std::ptr::eq(*b, ptr))
+        {
+            scope.visible = i + usize::from(scope.recursive);
+        }
+        let (names, bodies, recursive) = match &query.with {
+            Some(with) => (
+                with.cte_tables
+                    .iter()
+                    .map(|c| self.fold(&c.alias.name))
+                    .collect(),
+                with.cte_tables
+                    .iter()
+                    .map(|c| std::ptr::from_ref(&*c.query))
+                    .collect(),
+                with.recursive,
+            ),
+            None => (Vec::new(), Vec::new(), false),
+        };
+        self.scopes.push(Scope {
+            query: ptr,
+            names,
+            bodies,
+            recursive,
+            visible: 0,
+        });
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, query: &Query) -> ControlFlow<String> {
+        let ptr = std::ptr::from_ref(query);
+        if self
+            .scopes
+            .last()
+            .is_some_and(|s| std::ptr::eq(s.query, ptr))
+        {
+            self.scopes.pop();
+        }
+        // The CTE whose body ended is defined for what follows it.
+        if let Some(scope) = self.scopes.last_mut()
+            && let Some(i) = scope.bodies.iter().position(|b| std::ptr::eq(*b, ptr))
+        {
+            scope.visible = i + 1;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<String> {
+        let name = match self.single(relation, "table") {
+            Ok(name) => name,
+            Err(why) => return ControlFlow::Break(why),
+        };
+        if !self.is_cte(&name) && !self.tables.contains(&name) {
+            self.tables.push(name);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<String> {
+        match factor {
+            TableFactor::Table { args: None, .. }
+            | TableFactor::Derived { .. }
+            | TableFactor::NestedJoin { .. } => ControlFlow::Continue(()),
+            TableFactor::Table { name, .. } => ControlFlow::Break(format!(
+                "the table function {name}() is not allowed over the bus"
+            )),
+            other => ControlFlow::Break(format!(
+                "{other} is not allowed over the bus: name tables, or subqueries on them"
+            )),
+        }
+    }
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<String> {
+        let checked = match expr {
+            Expr::Function(f) => self.function(f),
+            Expr::In {
+                target:
+                    InTarget::Table {
+                        args: Some(_),
+                        name,
+                    },
+                ..
+            } => Err(format!(
+                "the table function {name}() is not allowed over the bus"
+            )),
+            Expr::In {
+                target: InTarget::Unnest(_),
+                ..
+            } => Err("UNNEST is not allowed over the bus".to_owned()),
+            _ => Ok(()),
+        };
+        match checked {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(why) => ControlFlow::Break(why),
+        }
+    }
+
+    fn pre_visit_value(&mut self, value: &ValueWithSpan) -> ControlFlow<String> {
+        match value.value {
+            Value::Number(..) | Value::Boolean(_) | Value::Null | Value::Placeholder(_) => {
+                ControlFlow::Continue(())
+            }
+            _ => ControlFlow::Break(
+                "parameterized statements only: pass values as params ($1, $2…), not quoted literals"
                     .to_owned(),
-            );
-        }
-        _ => {}
-    }
-    let own = prefix(module);
-    // `WITH name AS (…)`: the query's own names, checked where defined.
-    let ctes: Vec<&str> = tokens
-        .windows(3)
-        .filter_map(|w| match w {
-            [Token::Word(name), Token::Word(a), Token::Punct('(')] if a == "as" => {
-                Some(name.as_str())
-            }
-            _ => None,
-        })
-        .collect();
-    let mut from_depth: Option<usize> = None;
-    // One entry per open parenthesis: whether it holds a function's
-    // arguments, where `FROM` is syntax (`EXTRACT(EPOCH FROM t)`).
-    let mut parens: Vec<bool> = Vec::new();
-    for (i, token) in tokens.iter().enumerate() {
-        let depth = parens.len();
-        let before = i.checked_sub(1).and_then(|b| tokens.get(b));
-        match token {
-            Token::Punct('(') => {
-                parens.push(word(before).is_some_and(|w| FUNCTIONS.contains(&w)));
-            }
-            Token::Punct(')') => {
-                if from_depth == Some(depth) {
-                    from_depth = None;
-                }
-                parens.pop();
-            }
-            Token::Punct(_) | Token::Literal => {}
-            Token::Word(w) => {
-                if let Some(why) = word_refusal(module, &own, w) {
-                    return Some(why);
-                }
-                if CLAUSES.contains(&w.as_str()) && from_depth == Some(depth) {
-                    from_depth = None;
-                }
-                // `FROM` inside `EXTRACT(… FROM …)` or `IS DISTINCT FROM`.
-                let in_call = parens.last() == Some(&true);
-                let syntax_from = |at: usize| in_call || is_distinct_from(&tokens, at);
-                if (w == "from" || w == "join") && !syntax_from(i) {
-                    from_depth = Some(depth);
-                }
-                let names_table = word(before).is_some_and(|b| {
-                    TABLE_KEYWORDS.contains(&b) && !(b == "from" && syntax_from(i - 1))
-                }) || (before == Some(&Token::Punct(','))
-                    && from_depth == Some(depth));
-                if names_table
-                    && !w.starts_with(&own)
-                    && !ctes.contains(&w.as_str())
-                    && !is_keyword_after_table_word(w)
-                {
-                    return Some(format!(
-                        "table {w:?} is not module {module:?}'s; it may use tables named {own}<table>"
-                    ));
-                }
-                let called = tokens.get(i + 1) == Some(&Token::Punct('('));
-                if called
-                    && !w.starts_with(&own)
-                    && !BEFORE_PAREN.contains(&w.as_str())
-                    && !FUNCTIONS.contains(&w.as_str())
-                {
-                    return Some(format!(
-                        "the function {w}() is not allowed over the bus; allowed: {}",
-                        FUNCTIONS.join(", ")
-                    ));
-                }
-            }
+            ),
         }
     }
-    None
-}
-
-/// Words that may follow `FROM`/`JOIN`/`UPDATE` without being a table:
-/// `JOIN LATERAL`, `FROM ONLY`, `ON CONFLICT … DO UPDATE SET`.
-fn is_keyword_after_table_word(word: &str) -> bool {
-    matches!(word, "lateral" | "only" | "set")
-}
-
-/// Whether the `FROM` at `i` is part of `IS [NOT] DISTINCT FROM`.
-fn is_distinct_from(tokens: &[Token], i: usize) -> bool {
-    i.checked_sub(1)
-        .and_then(|b| word(tokens.get(b)))
-        .is_some_and(|b| b == "distinct")
-}
-
-fn word_refusal(module: &str, own: &str, w: &str) -> Option<String> {
-    if FORBIDDEN.contains(&w) {
-        return Some(format!(
-            "{} is not allowed over the bus; tables change through migrations",
-            w.to_uppercase()
-        ));
-    }
-    if w.starts_with("daz_") && !w.starts_with(own) {
-        return Some(format!(
-            "table {w:?} is not module {module:?}'s; it may use tables named {own}<table>"
-        ));
-    }
-    if CATALOGUE.iter().any(|c| w.starts_with(c)) {
-        return Some(format!(
-            "{w:?} reaches the database's catalogue, which modules may not read"
-        ));
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod attacks;

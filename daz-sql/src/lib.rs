@@ -36,7 +36,7 @@ pub mod testing;
 pub use database::{Backend, Database, Pool, PoolSettings};
 pub use error::{Error, Result};
 pub use logger::{Logger, LoggerSettings, LoggerStats, LoggerStatsHandle, Rule};
-pub use migrate::{Migration, Sql, migrate};
+pub use migrate::{Migration, Sql, migrate, owned_tables};
 pub use sql_module::{EXEC, QUERY, SqlDone, SqlModule, SqlRequest, SqlRows, SqlSettings};
 pub use state::StateStore;
 #[cfg(feature = "cytube")]

@@ -106,6 +106,35 @@ const TRACKING: &str = "CREATE TABLE IF NOT EXISTS daz_schema_migrations (\
     module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, \
     checksum TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))";
 
+/// Who owns each table: what a module may use over the bus.
+const OWNERS: &str = "CREATE TABLE IF NOT EXISTS daz_schema_tables (\
+    name TEXT PRIMARY KEY, module TEXT NOT NULL)";
+
+/// The tables `module` owns (its migrations created them), by name.
+///
+/// # Errors
+///
+/// [`Error::Query`] if the register cannot be read.
+pub async fn owned_tables(db: &Database, module: &str) -> Result<Vec<String>> {
+    let read = "SELECT name FROM daz_schema_tables WHERE module = $1 ORDER BY name";
+    let tables = match db.pool() {
+        Pool::Postgres(p) => sqlx::query_scalar(read).bind(module).fetch_all(p).await,
+        Pool::Sqlite(p) => sqlx::query_scalar(read).bind(module).fetch_all(p).await,
+    };
+    tables.map_err(query(format!("reading the tables of module {module:?}")))
+}
+
+/// Creates the ownership register if no migration has yet.
+pub(crate) async fn ensure_register(db: &Database) -> Result<()> {
+    let what = "creating daz_schema_tables";
+    match db.pool() {
+        Pool::Postgres(p) => sqlx::Executor::execute(p, OWNERS).await.map(|_| ()),
+        Pool::Sqlite(p) => sqlx::Executor::execute(p, OWNERS).await.map(|_| ()),
+    }
+    .map_err(query(what))?;
+    Ok(())
+}
+
 fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -143,15 +172,17 @@ fn check_declared(module: &str, migrations: &[Migration]) -> Result<()> {
 }
 
 /// Applies `module`'s pending `migrations` to `db`, in one transaction, and
-/// returns the versions applied now.
+/// returns the versions applied now. The tables they create are registered
+/// as the module's in `daz_schema_tables`: the `sql` module lets a module
+/// use those and no others.
 ///
 /// # Errors
 ///
 /// [`Error::Migration`] naming the module and version: versions that do
 /// not count up from 1, a table not named `daz_<module>_…`, an applied
 /// migration whose SQL changed (checksum) or that is no longer declared, a
-/// gap in what was applied, or a statement that fails (nothing of this run
-/// is kept).
+/// gap in what was applied, a table another module created first, or a
+/// statement that fails (nothing of this run is kept).
 pub fn migrate<'a>(
     db: &'a Database,
     module: &'a str,
@@ -172,6 +203,7 @@ async fn run_migrations(db: &Database, module: &str, migrations: &[Migration]) -
                 sqlx::query(lock).execute(tx.as_mut()).await.map_err(query("locking the migrations"))?;
             }
             sqlx::Executor::execute(tx.as_mut(), TRACKING).await.map_err(query("creating daz_schema_migrations"))?;
+            sqlx::Executor::execute(tx.as_mut(), OWNERS).await.map_err(query("creating daz_schema_tables"))?;
             let rows = sqlx::query("SELECT version, checksum FROM daz_schema_migrations WHERE module = $1 ORDER BY version")
                 .bind(module)
                 .fetch_all(tx.as_mut())
@@ -190,6 +222,39 @@ async fn run_migrations(db: &Database, module: &str, migrations: &[Migration]) -
                     .execute(tx.as_mut())
                     .await
                     .map_err(query("recording a migration"))?;
+            }
+            // Every declared migration, applied now or before: a database
+            // migrated before the register existed is registered too.
+            for m in migrations {
+                let (created, dropped) = names::created_and_dropped(m.sql_for($backend));
+                for table in created {
+                    sqlx::query("INSERT INTO daz_schema_tables (name, module) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                        .bind(&table)
+                        .bind(module)
+                        .execute(tx.as_mut())
+                        .await
+                        .map_err(query("registering a table's owner"))?;
+                    let owner: String = sqlx::query_scalar("SELECT module FROM daz_schema_tables WHERE name = $1")
+                        .bind(&table)
+                        .fetch_one(tx.as_mut())
+                        .await
+                        .map_err(query("reading a table's owner"))?;
+                    if owner != module {
+                        return Err(Error::Migration {
+                            module: module.to_owned(),
+                            version: m.version,
+                            reason: format!("table {table:?} belongs to module {owner:?}; name it after this module"),
+                        });
+                    }
+                }
+                for table in dropped {
+                    sqlx::query("DELETE FROM daz_schema_tables WHERE name = $1 AND module = $2")
+                        .bind(&table)
+                        .bind(module)
+                        .execute(tx.as_mut())
+                        .await
+                        .map_err(query("unregistering a dropped table"))?;
+                }
             }
             tx.commit().await.map_err(query("committing the migrations"))?;
             Ok(pending.iter().map(|m| m.version).collect())

@@ -2,13 +2,18 @@
 //! modules without a pool of their own (in other processes), on their own
 //! tables, parameterized only.
 
-use daz_core::{Context, Event, EventPayload, Module, ModuleResult, Topic};
+mod run;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use daz_core::{Context, Event, EventPayload, Module, ModuleResult, Secret, Topic};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{Column, Row};
+use tokio::sync::Semaphore;
 
-use crate::database::{Database, Pool, PoolSettings, each_pool};
-use crate::guard::{Kind, refusal};
+use crate::database::{Database, PoolSettings};
+use crate::guard::Kind;
 
 /// A statement and its parameters (`$1`, `$2`…), sent as a request to the
 /// `sql` module under `sql.query` (rows back) or `sql.exec` (a count back).
@@ -52,6 +57,9 @@ pub struct SqlRows {
     pub columns: Vec<String>,
     /// The rows, values in column order.
     pub rows: Vec<Vec<Value>>,
+    /// The query had more rows than `[sql] max_rows`; these are the first.
+    #[serde(default)]
+    pub truncated: bool,
 }
 
 impl EventPayload for SqlRows {
@@ -70,11 +78,15 @@ impl EventPayload for SqlDone {
     const TOPIC: Topic = Topic::from_static("sql.done");
 }
 
-/// The `[sql]` section: where the database is.
+/// The `[sql]` section: where the database is, and the limits of the
+/// statements run over the bus.
 ///
 /// ```toml
 /// [sql]
 /// url = "sqlite://daz.db"        # or postgres://user@host/db, sqlite::memory:
+/// statement_timeout = "5s"       # a statement over the bus is stopped after this
+/// max_rows = 10000               # rows in one answer; more are cut (truncated = true)
+/// max_concurrent = 4             # statements over the bus at once
 /// [sql.pool]
 /// max_connections = 8
 /// acquire_timeout = "10s"
@@ -83,17 +95,29 @@ impl EventPayload for SqlDone {
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct SqlSettings {
-    /// The database URL (default `sqlite://daz.db`).
-    pub url: String,
+    /// The database URL (default `sqlite://daz.db`); it may hold a
+    /// password, so it is a [`Secret`].
+    pub url: Secret,
     /// Pool settings.
     pub pool: PoolSettings,
+    /// How long one statement over the bus may run (default 5 s).
+    #[serde(with = "daz_core::duration_serde")]
+    pub statement_timeout: Duration,
+    /// The most rows one `sql.query` answers with (default 10,000).
+    pub max_rows: usize,
+    /// How many statements over the bus run at once (default 4); more
+    /// wait their turn.
+    pub max_concurrent: usize,
 }
 
 impl Default for SqlSettings {
     fn default() -> Self {
         Self {
-            url: "sqlite://daz.db".to_owned(),
+            url: Secret::new("sqlite://daz.db"),
             pool: PoolSettings::default(),
+            statement_timeout: Duration::from_secs(5),
+            max_rows: 10_000,
+            max_concurrent: 4,
         }
     }
 }
@@ -102,107 +126,39 @@ impl Default for SqlSettings {
 #[derive(Debug, daz_core::Module)]
 #[module(name = "sql", config = SqlSettings, description = "Runs parameterized statements for modules over the bus")]
 pub struct SqlModule {
+    runner: Option<Arc<run::Runner>>,
     db: Database,
+    permits: Arc<Semaphore>,
 }
 
 impl SqlModule {
-    /// The module on `db`.
+    /// The module on `db`; its limits come from `[sql]` when it starts.
     #[must_use]
     pub fn new(db: &Database) -> Self {
-        Self { db: db.clone() }
-    }
-}
-
-/// Binds JSON values as parameters.
-macro_rules! bind_all {
-    ($query:expr, $params:expr) => {{
-        let mut q = $query;
-        for p in $params {
-            q = match p {
-                Value::Null => q.bind(None::<String>),
-                Value::Bool(b) => q.bind(*b),
-                Value::Number(n) => match n.as_i64() {
-                    Some(i) => q.bind(i),
-                    None => q.bind(n.as_f64().unwrap_or(0.0)),
-                },
-                Value::String(s) => q.bind(s.clone()),
-                other => q.bind(other.to_string()),
-            };
-        }
-        q
-    }};
-}
-
-/// One cell as JSON, whatever its type.
-macro_rules! cell {
-    ($row:expr, $i:expr, [$($t:ty),*]) => {{
-        let mut value = Value::Null;
-        $(
-            if value.is_null() {
-                if let Ok(Some(v)) = $row.try_get::<Option<$t>, _>($i) {
-                    value = serde_json::to_value(v).unwrap_or(Value::Null);
-                }
-            }
-        )*
-        value
-    }};
-}
-
-/// Rows as [`SqlRows`], each cell read as the first of the types that fits.
-macro_rules! table {
-    ($rows:expr, [$($t:ty),*]) => {{
-        let mut out = SqlRows::default();
-        if let Some(first) = $rows.first() {
-            out.columns = first.columns().iter().map(|c| c.name().to_owned()).collect();
-        }
-        for row in &$rows {
-            out.rows.push((0..row.len()).map(|i| cell!(row, i, [$($t),*])).collect());
-        }
-        out
-    }};
-}
-
-impl SqlModule {
-    async fn run(&self, module: &str, kind: Kind, request: &SqlRequest) -> Result<Event, String> {
-        if let Some(why) = refusal(module, kind, &request.sql) {
-            return Err(format!("refused: {why}"));
-        }
-        let failed = |e: sqlx::Error| format!("the statement failed: {e}");
-        match (kind, self.db.pool()) {
-            (Kind::Exec, pool) => {
-                let done =
-                    each_pool!(pool, p => bind_all!(sqlx::query(&request.sql), &request.params)
-                    .execute(p)
-                    .await
-                    .map(|d| d.rows_affected()))
-                    .map_err(failed)?;
-                Ok(Event::new(SqlDone {
-                    rows_affected: done,
-                }))
-            }
-            (Kind::Query, Pool::Postgres(p)) => {
-                let rows = bind_all!(sqlx::query(&request.sql), &request.params)
-                    .fetch_all(p)
-                    .await
-                    .map_err(failed)?;
-                Ok(Event::new(
-                    table!(rows, [i64, i32, i16, f64, f32, bool, String, Value, chrono::DateTime<chrono::Utc>]),
-                ))
-            }
-            (Kind::Query, Pool::Sqlite(p)) => {
-                let rows = bind_all!(sqlx::query(&request.sql), &request.params)
-                    .fetch_all(p)
-                    .await
-                    .map_err(failed)?;
-                Ok(Event::new(table!(rows, [i64, f64, bool, String])))
-            }
+        Self {
+            runner: None,
+            db: db.clone(),
+            permits: Arc::new(Semaphore::new(1)),
         }
     }
 }
 
 #[daz_core::async_trait]
 impl Module for SqlModule {
-    async fn handle_request(&mut self, _ctx: &mut Context, request: Event) -> ModuleResult<Event> {
+    async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
+        let settings: SqlSettings = ctx.config()?;
+        if settings.max_rows == 0 || settings.max_concurrent == 0 {
+            return Err("[sql] max_rows and max_concurrent must be at least 1".into());
+        }
+        if settings.statement_timeout.is_zero() {
+            return Err("[sql] statement_timeout must be more than 0s".into());
+        }
+        self.permits = Arc::new(Semaphore::new(settings.max_concurrent));
+        self.runner = Some(Arc::new(run::Runner::open(&self.db, &settings).await?));
+        Ok(())
+    }
+
+    async fn handle_request(&mut self, ctx: &mut Context, request: Event) -> ModuleResult<Event> {
         let kind = if request.topic() == &EXEC {
             Kind::Exec
         } else if request.topic() == &QUERY {
@@ -218,7 +174,21 @@ impl Module for SqlModule {
             .source()
             .ok_or("a request to the sql module must name its source module")?
             .to_owned();
-        let body = request.payload::<SqlRequest>()?;
-        Ok(self.run(&module, kind, &body).await?)
+        if module == "sql" || daz_core::module_name_problem(&module).is_some() {
+            return Err(format!("module {module:?} may not use the sql module").into());
+        }
+        let body = request.payload::<SqlRequest>()?.clone();
+        let runner = Arc::clone(
+            self.runner
+                .as_ref()
+                .ok_or("the sql module has not started")?,
+        );
+        // Waits here when every slot is busy: the mailbox holds the rest.
+        let permit = Arc::clone(&self.permits).acquire_owned().await?;
+        Ok(ctx.reply_later(&request, async move {
+            let answer = runner.run(&module, kind, &body).await;
+            drop(permit);
+            Ok(answer?)
+        }))
     }
 }

@@ -75,9 +75,7 @@ pub(crate) fn parse(input: &DeriveInput) -> syn::Result<ModuleDerive<'_>> {
                 "description" if description.is_some() => Err(twice()),
                 "description" => string(&meta).map(|v| description = Some(v)),
                 "requires" if requires.is_some() => Err(twice()),
-                "requires" => {
-                    string_list(&meta, &key, None).map(|v| requires = Some(v))
-                }
+                "requires" => string_list(&meta, &key, None).map(|v| requires = Some(v)),
                 "provides" if provides.is_some() => Err(twice()),
                 "provides" => string_list(&meta, &key, None).map(|v| provides = Some(v)),
                 "rooms" if rooms.is_some() => Err(twice()),

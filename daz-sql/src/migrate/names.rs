@@ -123,6 +123,41 @@ pub(crate) fn tables(sql: &str) -> Vec<String> {
     found
 }
 
+/// The tables and views `sql` creates, and those it drops, as written:
+/// what the ownership register (`daz_schema_tables`) records.
+pub(crate) fn created_and_dropped(sql: &str) -> (Vec<String>, Vec<String>) {
+    let words = words(sql);
+    let (mut created, mut dropped) = (Vec::new(), Vec::new());
+    for (i, w) in words.iter().enumerate() {
+        let next = |j: usize| words.get(j).map(String::as_str);
+        match w.as_str() {
+            "create" => {
+                let at = skip(
+                    &words,
+                    i + 1,
+                    &["temp", "temporary", "unlogged", "or", "replace"],
+                );
+                if matches!(next(at), Some("table" | "view")) {
+                    let at = skip(&words, at + 1, &["if", "not", "exists"]);
+                    created.extend(next(at).map(str::to_owned));
+                }
+            }
+            "drop" if matches!(next(i + 1), Some("table" | "view")) => {
+                let mut at = skip(&words, i + 2, &["if", "exists"]);
+                while let Some(name) = next(at) {
+                    dropped.push(name.to_owned());
+                    if next(at + 1) != Some(",") {
+                        break;
+                    }
+                    at += 2;
+                }
+            }
+            _ => {}
+        }
+    }
+    (created, dropped)
+}
+
 /// The prefix `module`'s tables must carry.
 pub(crate) fn prefix(module: &str) -> String {
     format!("daz_{}_", module.to_lowercase().replace('-', "_"))

@@ -42,7 +42,7 @@ pub async fn database(
     url: Option<&str>,
 ) -> Result<Database, Box<dyn std::error::Error>> {
     let settings: SqlSettings = config.section("sql")?;
-    let url = url.unwrap_or(&settings.url);
+    let url = url.unwrap_or(settings.url.expose());
     let db = Database::connect_with(url, &settings.pool).await?;
     db.prepare().await?;
     Ok(db)
