@@ -124,7 +124,10 @@ async fn sends_and_requests_reach_a_module_in_another_process() {
         Err(Error::RequestTimeout { timeout, .. }) => {
             assert_eq!(timeout, Duration::from_millis(300))
         }
-        other => panic!("expected RequestTimeout, got {other:?}"),
+        // The deadline travels with the request: the far side may give up
+        // a moment before the caller's own timer and say so.
+        Err(Error::RequestFailed { message, .. }) if message.contains("got no reply within") => {}
+        other => panic!("expected a timeout, got {other:?}"),
     }
     let waited = started.elapsed();
     assert!(waited >= Duration::from_millis(300) && waited < Duration::from_millis(1_500));
