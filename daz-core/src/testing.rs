@@ -44,8 +44,10 @@
 //! ```
 
 mod logs;
+mod service;
 
 pub use logs::CapturedLogs;
+pub use service::service;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};

@@ -10,7 +10,6 @@ use std::time::Duration;
 use daz_core::{Context, Event, EventPayload, Module, ModuleResult, Secret, Topic};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 use crate::database::{Database, PoolSettings};
 use crate::guard::Kind;
@@ -128,7 +127,6 @@ impl Default for SqlSettings {
 pub struct SqlModule {
     runner: Option<Arc<run::Runner>>,
     db: Database,
-    permits: Arc<Semaphore>,
 }
 
 impl SqlModule {
@@ -138,7 +136,6 @@ impl SqlModule {
         Self {
             runner: None,
             db: db.clone(),
-            permits: Arc::new(Semaphore::new(1)),
         }
     }
 }
@@ -153,7 +150,6 @@ impl Module for SqlModule {
         if settings.statement_timeout.is_zero() {
             return Err("[sql] statement_timeout must be more than 0s".into());
         }
-        self.permits = Arc::new(Semaphore::new(settings.max_concurrent));
         self.runner = Some(Arc::new(run::Runner::open(&self.db, &settings).await?));
         Ok(())
     }
@@ -184,7 +180,7 @@ impl Module for SqlModule {
                 .ok_or("the sql module has not started")?,
         );
         // Waits here when every slot is busy: the mailbox holds the rest.
-        let permit = Arc::clone(&self.permits).acquire_owned().await?;
+        let permit = runner.permit().await?;
         Ok(ctx.reply_later(&request, async move {
             let answer = runner.run(&module, kind, &body).await;
             drop(permit);

@@ -339,4 +339,69 @@ mod bus {
             running.await.unwrap().unwrap();
         }
     }
+
+    #[tokio::test]
+    async fn a_slow_statement_does_not_hold_up_the_next_request() {
+        // Not SQLite in memory: its shared cache runs one statement at a
+        // time, whatever the connections.
+        let mut dbs = super::support::databases().await;
+        dbs[0] = daz_sql::testing::sqlite_file().await.unwrap();
+        for db in dbs {
+            migrate(&db, "shop", SHOP).await.unwrap();
+            let bus = EventBus::new();
+            let config = daz_core::Config::parse(
+                "[sql]\nstatement_timeout = \"2s\"\nmax_concurrent = 2\n",
+                daz_core::Format::Toml,
+            )
+            .unwrap();
+            let bot = Bot::builder()
+                .bus(bus.clone())
+                .config(config)
+                .module(SqlModule::new(&db))
+                .build()
+                .unwrap();
+            let handle = bot.handle();
+            let running = tokio::spawn(bot.run_until(std::future::pending()));
+            handle.modules().await.unwrap();
+            let insert = "INSERT INTO daz_shop_items (id, name) VALUES ($1, $2)";
+            for id in 1..=40 {
+                ask(&bus, EXEC, "shop", insert, vec![json!(id), json!("x")])
+                    .await
+                    .unwrap();
+            }
+            // 40^5 combinations: stopped by the timeout, seconds from now.
+            let slow = ask(
+                &bus,
+                QUERY,
+                "shop",
+                "SELECT COUNT(*) FROM daz_shop_items a, daz_shop_items b, daz_shop_items c, \
+                 daz_shop_items d, daz_shop_items e",
+                vec![],
+            );
+            let fast = ask(
+                &bus,
+                QUERY,
+                "shop",
+                "SELECT COUNT(*) FROM daz_shop_items",
+                vec![],
+            );
+            tokio::pin!(slow);
+            // Biased: the slow request is sent first, the mailbox takes
+            // them in order, and the quick one must still answer first.
+            let quick = tokio::select! {
+                biased;
+                early = &mut slow => panic!("{:?}: the slow statement answered first: {early:?}", db.backend()),
+                quick = fast => quick.unwrap(),
+            };
+            assert_eq!(quick.payload::<SqlRows>().unwrap().rows, [vec![json!(40)]]);
+            let err = slow.await.unwrap_err();
+            assert!(
+                err.contains("ran longer than 2s"),
+                "{:?}: {err}",
+                db.backend()
+            );
+            handle.stop();
+            running.await.unwrap().unwrap();
+        }
+    }
 }

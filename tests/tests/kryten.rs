@@ -243,15 +243,8 @@ async fn kryten_services_get_events_and_commands_run_for_the_right_channel() {
 #[tokio::test]
 async fn the_real_kryten_py_client_hears_chat_and_answers() {
     let Some(url) = nats_url() else { return };
-    let python = match std::env::var("DAZ_TEST_KRYTEN_PYTHON") {
-        Ok(python) => python,
-        Err(_) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "CI must set DAZ_TEST_KRYTEN_PYTHON"
-            );
-            return;
-        }
+    let Some(python) = daz_core::testing::service("DAZ_TEST_KRYTEN_PYTHON") else {
+        return;
     };
     let _one = ONE_AT_A_TIME.lock().await;
     let server = TestServer::start(replay(), Options::default()).await;

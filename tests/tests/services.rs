@@ -16,7 +16,7 @@ fn host_port(url: &str) -> String {
 }
 
 fn connect(var: &str) -> Option<TcpStream> {
-    let url = std::env::var(var).ok()?;
+    let url = daz_core::testing::service(var)?;
     let target = host_port(&url);
     let addr = target
         .to_socket_addrs()
@@ -40,10 +40,6 @@ fn urls_are_parsed_to_host_and_port() {
 #[test]
 fn postgres_is_reachable_when_configured() {
     let Some(_stream) = connect("DAZ_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set DAZ_TEST_POSTGRES_URL"
-        );
         return;
     };
 }
@@ -51,10 +47,6 @@ fn postgres_is_reachable_when_configured() {
 #[test]
 fn nats_with_jetstream_is_reachable_when_configured() {
     let Some(stream) = connect("DAZ_TEST_NATS_URL") else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must set DAZ_TEST_NATS_URL"
-        );
         return;
     };
     stream

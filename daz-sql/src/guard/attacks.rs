@@ -1,21 +1,14 @@
 //! The attacks that got past the hand-written tokenizer, and their kin,
 //! each refused on both dialects (the databases enforce the same again:
-//! see `tests/sql_limits.rs`).
+//! see `sql_module/run/tests.rs`).
 
+use super::tests::{BOTH, EXEC, QUERY, shop_owns};
 use super::{Kind, refusal};
 use crate::database::Backend;
 
-const QUERY: Kind = Kind::Query;
-const EXEC: Kind = Kind::Exec;
-
-/// `shop` owns two tables; `shop_x` owns `daz_shop_x_items`.
-fn shop_owns(table: &str) -> bool {
-    ["daz_shop_items", "daz_shop_orders"].contains(&table)
-}
-
 /// Refused on both databases, the reason naming one of `words` (`|`).
 fn refused_on_both(kind: Kind, sql: &str, words: &str) {
-    for backend in [Backend::Postgres, Backend::Sqlite] {
+    for backend in BOTH {
         let why = refusal("shop", backend, kind, sql, &shop_owns);
         assert!(
             why.as_deref()
@@ -26,7 +19,7 @@ fn refused_on_both(kind: Kind, sql: &str, words: &str) {
 }
 
 fn passes_on_both(kind: Kind, sql: &str) {
-    for backend in [Backend::Postgres, Backend::Sqlite] {
+    for backend in BOTH {
         assert_eq!(
             refusal("shop", backend, kind, sql, &shop_owns),
             None,
@@ -213,7 +206,7 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
         "SELECT {} FROM daz_shop_items",
         vec!["id"; 20_000].join(" + ")
     );
-    for backend in [Backend::Postgres, Backend::Sqlite] {
+    for backend in BOTH {
         // Refused or not, it returns.
         let _ = refusal("shop", backend, QUERY, &long, &shop_owns);
     }

@@ -1,12 +1,12 @@
 use super::{Kind, refusal};
 use crate::database::Backend;
 
-const QUERY: Kind = Kind::Query;
-const EXEC: Kind = Kind::Exec;
-const BOTH: [Backend; 2] = [Backend::Postgres, Backend::Sqlite];
+pub(super) const QUERY: Kind = Kind::Query;
+pub(super) const EXEC: Kind = Kind::Exec;
+pub(super) const BOTH: [Backend; 2] = [Backend::Postgres, Backend::Sqlite];
 
 /// Module `shop` owns these; `shop_x` owns `daz_shop_x_items`.
-fn shop_owns(table: &str) -> bool {
+pub(super) fn shop_owns(table: &str) -> bool {
     ["daz_shop_items", "daz_shop_orders"].contains(&table)
 }
 

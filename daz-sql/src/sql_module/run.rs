@@ -11,6 +11,7 @@ use serde_json::Value;
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 use sqlx::{Column, Row};
+use tokio::sync::{AcquireError, OwnedSemaphorePermit, Semaphore};
 
 use super::{SqlDone, SqlRequest, SqlRows, SqlSettings};
 use crate::database::{Database, Pool};
@@ -81,6 +82,8 @@ pub(super) struct Runner {
     reader: Option<SqlitePool>,
     timeout: Duration,
     max_rows: usize,
+    /// One per statement running at once (`[sql] max_concurrent`).
+    permits: Arc<Semaphore>,
 }
 
 impl Runner {
@@ -93,6 +96,9 @@ impl Runner {
                 let options = (*pool.connect_options())
                     .clone()
                     .read_only(true)
+                    // An in-memory database's shared cache ignores the
+                    // read-only open flag; query_only holds there too.
+                    .pragma("query_only", "ON")
                     .create_if_missing(false);
                 let max = u32::try_from(settings.max_concurrent).unwrap_or(u32::MAX);
                 let reader = SqlitePoolOptions::new()
@@ -113,7 +119,13 @@ impl Runner {
             reader,
             timeout: settings.statement_timeout,
             max_rows: settings.max_rows,
+            permits: Arc::new(Semaphore::new(settings.max_concurrent.max(1))),
         })
+    }
+
+    /// A slot to run one statement in; waits while `max_concurrent` run.
+    pub(super) async fn permit(&self) -> Result<OwnedSemaphorePermit, AcquireError> {
+        Arc::clone(&self.permits).acquire_owned().await
     }
 
     /// Checks and runs `request` for `module`.
@@ -181,8 +193,20 @@ impl Runner {
             .execute(&mut *tx)
             .await?;
         sqlx::query(&self.pg_timeout()).execute(&mut *tx).await?;
+        // A cursor, so the server produces only the rows fetched: a plain
+        // query would go on sending every row after the cap was reached.
+        let declare = format!("DECLARE daz_sql_rows NO SCROLL CURSOR FOR {}", request.sql);
+        bind_all!(sqlx::query(&declare), &request.params)
+            .execute(&mut *tx)
+            .await?;
+        let fetch = format!(
+            "FETCH FORWARD {} FROM daz_sql_rows",
+            self.max_rows.saturating_add(1)
+        );
+        // Not a cached statement: its columns are the cursor's, which
+        // differ from one request to the next under the same text.
         let rows = stream_rows!(
-            bind_all!(sqlx::query(&request.sql), &request.params),
+            sqlx::query(&fetch).persistent(false),
             &mut *tx,
             self.max_rows,
             [i64, i32, i16, f64, f32, bool, String, Value, chrono::DateTime<chrono::Utc>]
@@ -259,3 +283,6 @@ impl Drop for Deadline {
         self.0.store(false, Ordering::Relaxed);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -109,16 +109,7 @@ impl Module for Weather {
 /// The NATS server the tests use; `None` (the test returns) outside CI
 /// when it is not configured.
 pub(crate) fn nats_url() -> Option<String> {
-    match std::env::var("DAZ_TEST_NATS_URL") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "CI must set DAZ_TEST_NATS_URL"
-            );
-            None
-        }
-    }
+    daz_core::testing::service("DAZ_TEST_NATS_URL")
 }
 
 /// A subject prefix no other test run uses.
