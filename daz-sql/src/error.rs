@@ -71,18 +71,39 @@ pub(crate) fn query(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Erro
     move |source| Error::Query { what, source }
 }
 
-/// `url` with any password replaced by `***`.
+/// `url` with any password replaced by `***`: the one in the user part
+/// (`user:secret@host`, split at the last `@`, as a password may hold one)
+/// and any query parameter whose name holds `password` (`?password=…`,
+/// `sslpassword=…`).
 pub(crate) fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
+    let mut shown = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((userinfo, host)) => match userinfo.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => base.to_owned(),
+            },
+            None => base.to_owned(),
+        },
+        None => base.to_owned(),
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().contains("password") => {
+                    format!("{key}=***")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        shown.push('?');
+        shown.push_str(&pairs.join("&"));
     }
+    shown
 }
 
 impl From<Error> for daz_core::Error {
@@ -90,6 +111,36 @@ impl From<Error> for daz_core::Error {
         daz_core::Error::Storage {
             what: "the database".to_owned(),
             source: Box::new(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden_wherever_the_url_holds_them() {
+        for (url, shown) in [
+            ("postgres://bob:hunter2@db/x", "postgres://bob:***@db/x"),
+            // An unescaped `@` in the password: split at the last one.
+            (
+                "postgres://bob:hun@ter2@db:5432/x",
+                "postgres://bob:***@db:5432/x",
+            ),
+            (
+                "postgres://bob@db/x?password=hunter2&sslmode=require",
+                "postgres://bob@db/x?password=***&sslmode=require",
+            ),
+            (
+                "postgres://db/x?sslmode=require&SSLPASSWORD=hunter2",
+                "postgres://db/x?sslmode=require&SSLPASSWORD=***",
+            ),
+            ("postgres://bob@db/x", "postgres://bob@db/x"),
+            ("sqlite://daz.db?mode=rwc", "sqlite://daz.db?mode=rwc"),
+            ("sqlite::memory:", "sqlite::memory:"),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
         }
     }
 }

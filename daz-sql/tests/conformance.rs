@@ -227,6 +227,48 @@ async fn connect_errors_name_the_cause_and_hide_the_password() {
     assert_eq!(db.backend(), Backend::Sqlite);
 }
 
+#[tokio::test]
+async fn a_password_in_the_url_shows_nowhere() {
+    let settings: daz_sql::SqlSettings = daz_core::Config::parse(
+        "[sql]\nurl = \"postgres://bob:hunter2@db/x?password=hunter2\"\n",
+        daz_core::Format::Toml,
+    )
+    .unwrap()
+    .section("sql")
+    .unwrap();
+    assert!(!format!("{settings:?}").contains("hunter2"));
+    assert_eq!(
+        settings.url.expose(),
+        "postgres://bob:hunter2@db/x?password=hunter2"
+    );
+    // The server trusts local connections, so any password connects.
+    let Some(url) = daz_core::testing::service("DAZ_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let Some(rest) = url.strip_prefix("postgres://postgres@") else {
+        panic!("expected postgres://postgres@…, got {url}")
+    };
+    let sep = if rest.contains('?') { '&' } else { '?' };
+    let secret = format!("postgres://postgres:hun@ter2@{rest}{sep}password=hunter2");
+    let db = daz_sql::Database::connect(&secret).await.unwrap();
+    let shown = format!("{db:?} {}", db.url());
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("ter2"),
+        "{shown}"
+    );
+    assert!(db.url().contains("postgres:***@"), "{}", db.url());
+    // A failed query's error names neither.
+    let err = db.ping().await.map(|()| "ok".to_owned());
+    assert_eq!(err.unwrap(), "ok");
+    let wrong = secret.replacen("/test", "/no_such_database", 1);
+    let err = daz_sql::Database::connect(&wrong).await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("ter2"),
+        "{shown}"
+    );
+}
+
 mod bus {
     use std::time::Duration;
 

@@ -12,7 +12,7 @@ mod server;
 
 use std::time::Duration;
 
-use admin_bot::{AdminBot, ROOM_PASSWORD, TOKEN};
+use admin_bot::{AdminBot, CHANNEL_PASSWORD, ROOM_PASSWORD, TOKEN};
 use daz_core::testing::CapturedLogs;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -247,7 +247,7 @@ async fn the_admin_api_serves_and_guards_the_running_bot() {
         logs.contains("admin API listening"),
         "the logs were captured"
     );
-    for secret in [TOKEN, ROOM_PASSWORD] {
+    for secret in [TOKEN, ROOM_PASSWORD, CHANNEL_PASSWORD] {
         assert!(!logs.contains(secret), "a secret in the logs");
         assert!(
             api.bodies.iter().all(|b| !b.contains(secret)),

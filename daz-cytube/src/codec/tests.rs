@@ -49,7 +49,16 @@ fn type_hazards_are_tolerated() {
     let ServerEvent::ChannelOpts(opts) = event(r#"["channelOpts",{"password":"hunter2"}]"#) else {
         panic!()
     };
-    assert_eq!(opts.password.as_deref(), Some("hunter2"));
+    assert_eq!(
+        opts.password.as_ref().map(daz_core::Secret::expose),
+        Some("hunter2")
+    );
+    // Held as a secret: not in Debug, nor in the JSON a state answer sends.
+    let shown = format!("{opts:?} {}", serde_json::to_string(&opts).unwrap());
+    assert!(
+        !shown.contains("hunter2") && shown.contains("<redacted>"),
+        "{shown}"
+    );
     let ServerEvent::Usercount(n) = event(r#"["usercount","5"]"#) else {
         panic!()
     };

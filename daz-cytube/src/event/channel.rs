@@ -86,9 +86,11 @@ pub struct ChannelOpts {
     pub show_public: bool,
     /// Links become `<a>`.
     pub enable_link_regex: bool,
-    /// The channel password (`false` on the wire for none).
-    #[serde(deserialize_with = "lenient::false_or_string")]
-    pub password: Option<String>,
+    /// The channel password (`false` on the wire for none), which the
+    /// server sends to those who may change it. A [`Secret`](daz_core::Secret):
+    /// state answers, logs and `Debug` show `<redacted>`.
+    #[serde(deserialize_with = "lenient::false_or_secret")]
+    pub password: Option<daz_core::Secret>,
     /// Duplicate media allowed.
     pub allow_dupes: bool,
     /// Tor users banned.

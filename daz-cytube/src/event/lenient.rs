@@ -107,6 +107,13 @@ pub(crate) fn false_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<
     })
 }
 
+/// [`false_or_string`], held as a [`daz_core::Secret`].
+pub(crate) fn false_or_secret<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<daz_core::Secret>, D::Error> {
+    Ok(false_or_string(d)?.map(daz_core::Secret::new))
+}
+
 /// A string, with `null` read as empty.
 pub(crate) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())

@@ -24,6 +24,8 @@ use crate::server::{Options, Replay, TestServer};
 
 pub(crate) const TOKEN: &str = "admin-token-0123456789-abcdef";
 pub(crate) const ROOM_PASSWORD: &str = "hunter2-room-password";
+/// The channel's own password, as the server sends it to its owner.
+pub(crate) const CHANNEL_PASSWORD: &str = "hunter2-channel-password";
 
 /// Keeps one task, `hourly`, in the scheduler.
 #[derive(Default, daz_core::Module)]
@@ -61,8 +63,16 @@ impl AdminBot {
     /// joined (ann, a moderator, is in it).
     pub(crate) async fn start() -> Self {
         let ann = json!({"name": "ann", "rank": 2, "profile": {"image": "", "text": ""}, "meta": {"afk": false, "muted": false}});
-        let replay = Replay::from_capture("guest-basic-raw-ws.jsonl", "guest")
-            .also("login", vec![("addUser".into(), Some(ann))]);
+        let replay = Replay::from_capture("guest-basic-raw-ws.jsonl", "guest").also(
+            "login",
+            vec![
+                ("addUser".into(), Some(ann)),
+                (
+                    "channelOpts".into(),
+                    Some(json!({"password": CHANNEL_PASSWORD, "allow_voteskip": true})),
+                ),
+            ],
+        );
         let server = TestServer::start(replay, Options::default()).await;
         let toml = format!(
             "[admin]\nbind = \"127.0.0.1:0\"\ntoken = \"{TOKEN}\"\n\
