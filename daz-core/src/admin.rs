@@ -67,7 +67,9 @@ impl Default for AdminConfig {
 }
 
 impl AdminConfig {
-    /// The token, from `token` or the variable `token_env` names.
+    /// The token, from `token` or the variable `token_env` names, with
+    /// white space around it removed (as from a presented token: a token
+    /// file's trailing newline must not lock the operator out).
     ///
     /// # Errors
     ///
@@ -92,9 +94,10 @@ impl AdminConfig {
                 ));
             }
         };
+        let token = Secret::new(token.expose().trim());
         if token.expose().chars().count() < MIN_TOKEN_LEN {
             return Err(bad(format!(
-                "the token must be at least {MIN_TOKEN_LEN} characters"
+                "the token must be at least {MIN_TOKEN_LEN} characters, not counting white space around it"
             )));
         }
         Ok(token)
@@ -226,6 +229,14 @@ impl Module for AdminHttp {
             self.prometheus.clone(),
         ));
         tracing::info!(address = %local, "admin API listening");
+        if !local.ip().is_loopback() {
+            tracing::warn!(
+                address = %local,
+                "the admin API listens beyond this machine over plain HTTP: anyone on the \
+                 network path can read the token and steer the bot; put TLS in front (a \
+                 reverse proxy) or bind to 127.0.0.1"
+            );
+        }
         ctx.spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "admin API stopped");

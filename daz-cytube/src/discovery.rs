@@ -15,13 +15,17 @@ pub fn valid_channel(channel: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
+/// The most bytes a socketconfig answer may have (a real one is about 100).
+pub const MAX_SOCKETCONFIG_BYTES: usize = 64 * 1024;
+
 /// Fetches the socketconfig of `channel` from the site at `base`
 /// (`https://cytu.be`).
 ///
 /// # Errors
 ///
 /// [`Error::Discovery`] for an invalid channel name, an unreachable site,
-/// an error status (with the server's message), or a body that does not
+/// an error status (with the server's message), a body over
+/// [`MAX_SOCKETCONFIG_BYTES`] (read no further), or a body that does not
 /// read.
 pub async fn fetch(base: &str, channel: &str, timeout: Duration) -> Result<SocketConfig> {
     let url = format!("{}/socketconfig/{channel}.json", base.trim_end_matches('/'));
@@ -40,13 +44,32 @@ pub async fn fetch(base: &str, channel: &str, timeout: Duration) -> Result<Socke
         .timeout(timeout)
         .build()
         .map_err(|e| fail(e.to_string()))?;
-    let response = client
+    let mut response = client
         .get(&url)
         .send()
         .await
         .map_err(|e| fail(e.to_string()))?;
     let status = response.status();
-    let body = response.text().await.map_err(|e| fail(e.to_string()))?;
+    let too_big = || {
+        fail(format!(
+            "the answer is longer than {MAX_SOCKETCONFIG_BYTES} bytes; a socketconfig is a few \
+             hundred: is the URL a CyTube site?"
+        ))
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_SOCKETCONFIG_BYTES as u64)
+    {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| fail(e.to_string()))? {
+        if body.len() + chunk.len() > MAX_SOCKETCONFIG_BYTES {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = String::from_utf8_lossy(&body);
     if !status.is_success() {
         let message = serde_json::from_str::<serde_json::Value>(&body)
             .ok()

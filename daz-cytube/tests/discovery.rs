@@ -114,3 +114,40 @@ fn secure_servers_come_first_on_an_https_site() {
         ]
     );
 }
+
+#[tokio::test]
+async fn an_answer_over_the_cap_is_refused_without_reading_it_all() {
+    use daz_cytube::discovery::MAX_SOCKETCONFIG_BYTES;
+    let big = "x".repeat(MAX_SOCKETCONFIG_BYTES + 1);
+    // One with its length given, one streaming without end and no length.
+    let app = axum::Router::new()
+        .route(
+            "/sized/socketconfig/testchan.json",
+            axum::routing::get(move || {
+                let big = big.clone();
+                async move { big }
+            }),
+        )
+        .route(
+            "/endless/socketconfig/testchan.json",
+            axum::routing::get(|| async {
+                let chunks = futures::stream::repeat_with(|| {
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b' '; 4096]))
+                });
+                axum::body::Body::from_stream(chunks)
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    for site in ["sized", "endless"] {
+        let base = format!("http://127.0.0.1:{port}/{site}");
+        let err = fetch(&base, "testchan", TIMEOUT).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Discovery { reason, .. } if reason.contains("longer than 65536 bytes")),
+            "{site}: {err}"
+        );
+    }
+}

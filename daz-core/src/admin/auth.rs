@@ -31,7 +31,9 @@ pub(crate) async fn require_token(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     match given {
         None => {
             let mut response = error(
@@ -44,7 +46,8 @@ pub(crate) async fn require_token(
             );
             response
         }
-        Some(token) if same(token.trim().as_bytes(), state.token().expose().as_bytes()) => {
+        // Both trimmed the same way: the configured one when it was read.
+        Some(token) if same(token.as_bytes(), state.token().expose().as_bytes()) => {
             next.run(request).await
         }
         Some(_) => error(StatusCode::FORBIDDEN, "wrong token").into_response(),

@@ -100,6 +100,10 @@ fn ok<T: Serialize>(value: &T) -> Response {
     Json(value).into_response()
 }
 
+/// The most bytes of a request body any route reads (none reads one yet;
+/// routes that take JSON get this limit, not axum's 2 MiB).
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+
 /// Every route: `/health/live` open, the rest behind the token.
 pub(crate) fn router(state: State) -> Router {
     let guarded = Router::new()
@@ -118,6 +122,7 @@ pub(crate) fn router(state: State) -> Router {
         .route("/health/live", get(live))
         .merge(guarded)
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such route") })
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
 
