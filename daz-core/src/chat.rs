@@ -290,6 +290,9 @@ pub struct UserLeft {
     pub room: String,
     /// Who left.
     pub user: String,
+    /// It is the bot itself (under the name it is logged in as).
+    #[serde(default)]
+    pub own: bool,
 }
 
 impl UserLeft {
@@ -299,6 +302,7 @@ impl UserLeft {
         Self {
             room: room.to_owned(),
             user: user.to_owned(),
+            own: false,
         }
     }
 }

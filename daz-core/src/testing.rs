@@ -325,10 +325,7 @@ impl Harness {
     /// `user` leaves.
     pub async fn leave(&mut self, user: &str) {
         self.users.remove(user);
-        let left = UserLeft {
-            room: self.room.clone(),
-            user: user.to_owned(),
-        };
+        let left = UserLeft::new(&self.room, user);
         self.publish(UserLeft::TOPIC, left).await;
     }
 

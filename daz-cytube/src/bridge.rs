@@ -18,7 +18,7 @@ use daz_core::{
 pub use config::{BridgeConfig, RoomSettings};
 pub use payloads::{
     CytubeEvent, RoomAction, RoomList, RoomSnapshot, RoomSummary, RoomsQuery, SendOutcome,
-    StateQuery,
+    ServerNotice, StateQuery,
 };
 pub use raw::RAW_PREFIX;
 
@@ -121,6 +121,7 @@ impl CytubeBridge {
                 RoomSummary {
                     room: name.clone(),
                     connected: m.connected,
+                    rank: m.state.rank,
                     status: m.status.clone(),
                     users: m.state.users.len(),
                     usercount: m.state.usercount,
@@ -138,6 +139,7 @@ impl CytubeBridge {
         Some(RoomSnapshot {
             room: room.to_owned(),
             connected: m.connected,
+            rank: m.state.rank,
             name: m.name.clone(),
             users: m.state.users.values().cloned().collect(),
             emotes: m.state.emotes.clone(),

@@ -15,8 +15,13 @@ use crate::event::{
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChannelState {
-    /// The bot's own effective rank (-1 until logged in).
+    /// The bot's own effective rank (-1 until logged in): from `rank`
+    /// events, and from the user list and rank changes naming the bot (a
+    /// channel rank arrives after the login, which carries the site-wide
+    /// one).
     pub rank: Rank,
+    /// The name the bot is logged in as, to know itself in the user list.
+    pub me: Option<String>,
     /// Users by lower-cased name.
     pub users: BTreeMap<String, User>,
     /// The leader's name, if any.
@@ -50,6 +55,21 @@ fn key(name: &str) -> String {
 }
 
 impl ChannelState {
+    /// An empty mirror for a bot logged in as `me` (`None`: anonymous).
+    #[must_use]
+    pub fn for_bot(me: Option<&str>) -> Self {
+        Self {
+            me: me.map(str::to_owned),
+            ..Self::default()
+        }
+    }
+
+    fn is_me(&self, name: &str) -> bool {
+        self.me
+            .as_deref()
+            .is_some_and(|me| me.eq_ignore_ascii_case(name))
+    }
+
     /// The user called `name` (any case).
     #[must_use]
     pub fn user(&self, name: &str) -> Option<&User> {
@@ -85,8 +105,14 @@ impl ChannelState {
             ServerEvent::Rank(rank) => self.rank = *rank,
             ServerEvent::Userlist(users) => {
                 self.users = users.iter().map(|u| (key(&u.name), u.clone())).collect();
+                if let Some(me) = users.iter().find(|u| self.is_me(&u.name)) {
+                    self.rank = me.rank;
+                }
             }
             ServerEvent::AddUser(user) => {
+                if self.is_me(&user.name) {
+                    self.rank = user.rank;
+                }
                 self.users.insert(key(&user.name), user.clone());
             }
             ServerEvent::UserLeave(user) => {
@@ -112,6 +138,9 @@ impl ChannelState {
                 }
             }
             ServerEvent::SetUserRank(change) => {
+                if self.is_me(&change.name) {
+                    self.rank = change.rank;
+                }
                 if let Some(user) = self.users.get_mut(&key(&change.name)) {
                     user.rank = change.rank;
                 }
@@ -124,7 +153,15 @@ impl ChannelState {
             ServerEvent::SetLeader(name) => {
                 self.leader = (!name.is_empty()).then(|| name.clone());
             }
-            ServerEvent::Playlist(items) => self.playlist = items.clone(),
+            ServerEvent::Playlist(items) => {
+                self.playlist = items.clone();
+                // `clearPlaylist` sends only `playlist []`: what played is
+                // gone with the item (a new one comes with `changeMedia`).
+                if self.current.is_some_and(|uid| self.index_of(uid).is_none()) {
+                    self.current = None;
+                    self.now_playing = None;
+                }
+            }
             ServerEvent::Queue(queued) => self.insert_after(queued.item.clone(), queued.after),
             ServerEvent::Delete(uid) => {
                 if let Some(i) = self.index_of(uid.uid) {

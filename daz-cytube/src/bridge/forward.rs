@@ -9,7 +9,7 @@ use std::time::Duration;
 use daz_core::chat::{self, ChatMessage, MediaChanged, UserJoined, UserLeft, UserRank};
 use daz_core::{Event, EventBus, EventPayload, Topic};
 
-use super::payloads::CytubeEvent;
+use super::payloads::{CytubeEvent, ServerNotice};
 use crate::event::ServerEvent;
 use crate::room::{Room, RoomEvent};
 use crate::state::ChannelState;
@@ -51,7 +51,8 @@ pub(super) async fn forward(
         match event {
             RoomEvent::Joined { name: own, rank } => {
                 let mut m = lock(&mirror);
-                m.state = ChannelState::default();
+                m.state = ChannelState::for_bot(own.as_deref());
+                m.state.rank = rank;
                 m.connected = true;
                 m.name = own;
                 m.status = format!("joined as rank {rank}");
@@ -60,7 +61,13 @@ pub(super) async fn forward(
             RoomEvent::Event { event, backlog } => {
                 let (own, rank_of) = {
                     let mut m = lock(&mirror);
+                    let before = m.state.rank;
                     m.state.apply(&event);
+                    if m.connected && m.state.rank != before {
+                        let rank = m.state.rank;
+                        m.status = format!("joined as rank {rank}");
+                        tracing::info!(room = %name, rank = %rank, "the bot's rank changed");
+                    }
                     let rank = match &event {
                         ServerEvent::ChatMsg(c) => m.state.user(&c.username).map(|u| u.rank),
                         _ => None,
@@ -105,6 +112,16 @@ fn relay(
     rank: Option<daz_core::chat::Rank>,
 ) {
     match event {
+        ServerEvent::ChatMsg(line) if ServerNotice::is_pseudo_user(&line.username) => {
+            let notice = ServerNotice {
+                room: room.to_owned(),
+                from: line.username,
+                text: line.msg,
+                time: line.time,
+                backlog,
+            };
+            publish(bus, room, ServerNotice::TOPIC, notice);
+        }
         ServerEvent::ChatMsg(line) if !line.meta.shadow => {
             let mut message =
                 ChatMessage::new(room, &line.username, rank.unwrap_or_default(), &line.text);
@@ -136,12 +153,10 @@ fn relay(
             publish(bus, room, chat::PM_TOPIC, message);
         }
         ServerEvent::AddUser(user) => {
-            publish(
-                bus,
-                room,
-                UserJoined::TOPIC,
-                UserJoined::new(room, &user.name, user.rank),
-            );
+            // The bot's own addUser comes when it logs in after the join.
+            let mut joined = UserJoined::new(room, &user.name, user.rank);
+            joined.own = is(own, &user.name);
+            publish(bus, room, UserJoined::TOPIC, joined);
         }
         ServerEvent::Userlist(users) => {
             for user in &users {
@@ -158,7 +173,9 @@ fn relay(
             publish(bus, room, Topic::from_static("cytube.event.userlist"), list);
         }
         ServerEvent::UserLeave(user) => {
-            publish(bus, room, UserLeft::TOPIC, UserLeft::new(room, &user.name))
+            let mut left = UserLeft::new(room, &user.name);
+            left.own = is(own, &user.name);
+            publish(bus, room, UserLeft::TOPIC, left);
         }
         ServerEvent::SetUserRank(change) => {
             publish(

@@ -24,6 +24,38 @@ impl EventPayload for CytubeEvent {
     const TOPIC: Topic = Topic::from_static("cytube.event");
 }
 
+/// A message the server posts as a pseudo-user (`[server]` join and kick
+/// notices to moderators, `[voteskip]`), published under
+/// `cytube.event.serverNotice`, never as chat: no user said it, so it
+/// reaches no command, greeting, seen record, account or chat log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ServerNotice {
+    /// The channel.
+    pub room: String,
+    /// The pseudo-user, brackets included: `[server]`, `[voteskip]`.
+    pub from: String,
+    /// The text as the server sent it (pseudo-user text is not escaped).
+    pub text: String,
+    /// When, in epoch milliseconds (server clock).
+    pub time: i64,
+    /// Replayed history (chat backlog on join).
+    pub backlog: bool,
+}
+
+impl ServerNotice {
+    /// Whether `username` is one of the server's pseudo-users: a name in
+    /// brackets, which no real account can have (`^[\w-]{1,20}$`).
+    #[must_use]
+    pub fn is_pseudo_user(username: &str) -> bool {
+        username.len() > 2 && username.starts_with('[') && username.ends_with(']')
+    }
+}
+
+impl EventPayload for ServerNotice {
+    const TOPIC: Topic = Topic::from_static("cytube.event.serverNotice");
+}
+
 /// An action for a room (`cytube.send.<action>`, sent or requested to the
 /// `cytube` module). Chat and PMs can also be sent as `SendChat` and
 /// `SendPm` from `daz_core::chat`.
@@ -114,6 +146,9 @@ pub struct RoomSnapshot {
     pub room: String,
     /// Joined now.
     pub connected: bool,
+    /// The bot's rank there, as the server last gave it (the channel rank
+    /// once it is known, not the login's site-wide one).
+    pub rank: daz_core::chat::Rank,
     /// The bot's own user name there, once joined.
     #[serde(default)]
     pub name: Option<String>,
@@ -169,7 +204,9 @@ pub struct RoomSummary {
     pub room: String,
     /// Joined now.
     pub connected: bool,
-    /// What the connection is doing, e.g. `joined as rank 1` or
+    /// The bot's rank there, as the server last gave it.
+    pub rank: daz_core::chat::Rank,
+    /// What the connection is doing, e.g. `joined as rank 2` or
     /// `disconnected (…); retrying in 4s`.
     pub status: String,
     /// Users in the user list.

@@ -230,7 +230,7 @@ async fn attempt(
     if let Err(e) = store.save(&config.channel, *cycle).await {
         tracing::warn!(room = %config.channel, error = %e, "cannot save the reconnect state");
     }
-    let mut state = ChannelState::default();
+    let mut state = ChannelState::for_bot(joined.name.as_deref());
     let mut outbound = Outbound::new(config.queue, config.max_line);
     for received in &joined.events {
         state.apply(&received.event);
@@ -349,10 +349,14 @@ async fn session(
                     }
                     Some(LinkEvent::Frame(_)) => continue,
                 };
+                let rank = state.rank;
                 state.apply(&event);
                 metrics.users(state.users.len());
+                if state.rank != rank {
+                    outbound.follow(state);
+                }
                 let ended = match &event {
-                    ServerEvent::Rank(_) | ServerEvent::ChannelOpts(_) => { outbound.follow(state); None }
+                    ServerEvent::ChannelOpts(_) => { outbound.follow(state); None }
                     ServerEvent::Cooldown(ms) => {
                         metrics.cooldowns.increment(1);
                         let wait = Duration::try_from_secs_f64(ms.0.max(0.0) / 1000.0).unwrap_or(Duration::from_secs(1));

@@ -106,3 +106,58 @@ fn media_leader_poll_and_settings() {
     apply(&mut state, r#"["usercount",7]"#);
     assert_eq!(state.usercount, 7);
 }
+
+#[test]
+fn clearing_the_playlist_clears_what_plays() {
+    let mut state = ChannelState::default();
+    apply(
+        &mut state,
+        &format!(r#"["playlist",[{},{}]]"#, item(1), item(2)),
+    );
+    apply(&mut state, r#"["setCurrent",2]"#);
+    apply(
+        &mut state,
+        r#"["changeMedia",{"id":"v2","title":"T2","seconds":60,"duration":"01:00","type":"yt","meta":{},"currentTime":3,"paused":false}]"#,
+    );
+    assert_eq!(state.now_playing.as_ref().unwrap().media.title, "T2");
+    // A playlist still holding the current item keeps it playing.
+    apply(
+        &mut state,
+        &format!(r#"["playlist",[{},{}]]"#, item(2), item(1)),
+    );
+    assert_eq!(state.current, Some(2));
+    assert!(state.now_playing.is_some());
+    // `clearPlaylist`: the server sends only `playlist []`.
+    apply(&mut state, r#"["playlist",[]]"#);
+    assert_eq!(state.current, None);
+    assert_eq!(state.now_playing, None);
+}
+
+#[test]
+fn the_bots_rank_follows_the_channel_not_the_login() {
+    let user = |name: &str, rank: u8| {
+        format!(
+            r#"{{"name":"{name}","rank":{rank},"profile":{{"image":"","text":""}},"meta":{{"afk":false,"muted":false}}}}"#
+        )
+    };
+    let mut state = ChannelState::for_bot(Some("DazBot"));
+    // The login carries the site-wide rank.
+    apply(&mut state, r#"["rank",1]"#);
+    assert_eq!(state.rank, Rank::REGISTERED);
+    // Logged in after the join: its own addUser has the channel rank.
+    apply(&mut state, &format!(r#"["addUser",{}]"#, user("dazbot", 5)));
+    assert_eq!(state.rank, Rank::FOUNDER);
+    apply(&mut state, r#"["setUserRank",{"name":"DAZBOT","rank":2}]"#);
+    assert_eq!(state.rank, Rank::MODERATOR);
+    apply(
+        &mut state,
+        &format!(r#"["userlist",[{},{}]]"#, user("ann", 1), user("DazBot", 3)),
+    );
+    assert_eq!(state.rank, Rank::ADMIN);
+    // Others' ranks are theirs.
+    apply(&mut state, r#"["setUserRank",{"name":"ann","rank":4}]"#);
+    apply(&mut state, &format!(r#"["addUser",{}]"#, user("bob", 0)));
+    assert_eq!(state.rank, Rank::ADMIN);
+    apply(&mut state, r#"["rank",4]"#);
+    assert_eq!(state.rank, Rank::OWNER);
+}

@@ -194,7 +194,9 @@ impl Module for Seen {
             if !j.own {
                 self.touch(&j.room, &j.user, now, 0);
             }
-        } else if let Ok(l) = event.payload::<UserLeft>() {
+        } else if let Ok(l) = event.payload::<UserLeft>()
+            && !l.own
+        {
             self.touch(&l.room, &l.user, now, 0);
         }
         Ok(())
