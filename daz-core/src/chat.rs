@@ -322,22 +322,64 @@ pub struct MediaChanged {
     /// Its length.
     #[serde(with = "crate::duration::duration_serde")]
     pub duration: Duration,
+    /// Where it is, in seconds: negative during the server's lead-in
+    /// before a media starts (CyTube starts at -3), more than 0 when the
+    /// bot joins mid-way.
+    #[serde(default)]
+    pub position: f64,
 }
 
 impl MediaChanged {
-    /// `room` now plays `title`, `duration` long.
+    /// `room` now plays `title`, `duration` long, from its start.
     #[must_use]
     pub fn new(room: &str, title: &str, duration: Duration) -> Self {
         Self {
             room: room.to_owned(),
             title: title.to_owned(),
             duration,
+            position: 0.0,
         }
+    }
+
+    /// The same, at `position` seconds (negative: the lead-in).
+    #[must_use]
+    pub fn at(mut self, position: f64) -> Self {
+        self.position = position;
+        self
     }
 }
 
 impl EventPayload for MediaChanged {
     const TOPIC: Topic = Topic::from_static("cytube.event.changeMedia");
+}
+
+/// Where the playing media is (`cytube.event.mediaUpdate`, every few
+/// seconds while the server leads, and when a leader seeks or pauses).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MediaPosition {
+    /// The channel.
+    pub room: String,
+    /// Seconds into the media (negative during the lead-in).
+    pub position: f64,
+    /// Paused.
+    pub paused: bool,
+}
+
+impl MediaPosition {
+    /// The media in `room` is at `position` seconds, `paused` or not.
+    #[must_use]
+    pub fn new(room: &str, position: f64, paused: bool) -> Self {
+        Self {
+            room: room.to_owned(),
+            position,
+            paused,
+        }
+    }
+}
+
+impl EventPayload for MediaPosition {
+    const TOPIC: Topic = Topic::from_static("cytube.event.mediaUpdate");
 }
 
 /// Ask the bridge to say `text` in `room` (`cytube.send.chat`, sent or

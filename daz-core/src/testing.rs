@@ -331,12 +331,20 @@ impl Harness {
 
     /// The room starts playing `title`.
     pub async fn media(&mut self, title: &str, duration: Duration) {
-        let media = MediaChanged {
-            room: self.room.clone(),
-            title: title.to_owned(),
-            duration,
-        };
+        self.media_at(title, duration, 0.0).await;
+    }
+
+    /// The room plays `title` from `position` seconds (negative: the
+    /// server's lead-in, -3 for a media just started).
+    pub async fn media_at(&mut self, title: &str, duration: Duration, position: f64) {
+        let media = MediaChanged::new(&self.room, title, duration).at(position);
         self.publish(MediaChanged::TOPIC, media).await;
+    }
+
+    /// The server says the media is at `position` seconds (`mediaUpdate`).
+    pub async fn media_position(&mut self, position: f64, paused: bool) {
+        let update = chat::MediaPosition::new(&self.room, position, paused);
+        self.publish(chat::MediaPosition::TOPIC, update).await;
     }
 
     fn outbox(&self) -> Vec<Said> {

@@ -6,7 +6,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use daz_core::chat::{self, ChatMessage, MediaChanged, UserJoined, UserLeft, UserRank};
+use daz_core::chat::{
+    self, ChatMessage, MediaChanged, MediaPosition, UserJoined, UserLeft, UserRank,
+};
 use daz_core::{Event, EventBus, EventPayload, Topic};
 
 use super::payloads::{CytubeEvent, ServerNotice};
@@ -192,7 +194,15 @@ fn relay(
                 bus,
                 room,
                 MediaChanged::TOPIC,
-                MediaChanged::new(room, &media.media.title, length),
+                MediaChanged::new(room, &media.media.title, length).at(media.current_time),
+            );
+        }
+        ServerEvent::MediaUpdate(update) => {
+            publish(
+                bus,
+                room,
+                MediaPosition::TOPIC,
+                MediaPosition::new(room, update.current_time, update.paused),
             );
         }
         other => {

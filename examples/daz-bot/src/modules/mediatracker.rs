@@ -1,9 +1,10 @@
 //! `mediatracker`: what each room plays. `!nowplaying`, `!history`,
 //! `!mostplayed`.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
-use daz_core::chat::MediaChanged;
+use daz_core::chat::{MediaChanged, MediaPosition};
 use daz_core::command::CommandContext;
 use daz_core::{
     Context, Event, EventPayload, Module, ModuleResult, Pattern, commands, format_duration,
@@ -29,11 +30,43 @@ const MOST: &str = "SELECT title, COUNT(*) AS plays FROM daz_mediatracker_plays 
 /// The longest title kept, in characters.
 const LONGEST_TITLE: usize = 200;
 
+/// Where a room's media is: when it was (or will be) at 0 s, on the
+/// bot's clock, or where it stopped when paused.
+#[derive(Debug, Clone, PartialEq)]
+struct Clock {
+    title: String,
+    seconds: i64,
+    zero_ms: i64,
+    paused_at: Option<f64>,
+}
+
+impl Clock {
+    /// Seconds played at `now_ms` (0 during the lead-in).
+    fn played(&self, now_ms: i64) -> i64 {
+        let at = match self.paused_at {
+            Some(at) => at,
+            #[allow(clippy::cast_precision_loss, reason = "milliseconds of a media")]
+            None => (now_ms - self.zero_ms) as f64 / 1000.0,
+        };
+        #[allow(clippy::cast_possible_truncation, reason = "seconds of a media")]
+        let at = at.max(0.0).floor() as i64;
+        at
+    }
+}
+
+/// `now_ms` less `position` seconds: when the media is at 0 s.
+#[allow(clippy::cast_possible_truncation, reason = "milliseconds of a media")]
+fn zero(now_ms: i64, position: f64) -> i64 {
+    now_ms.saturating_sub((position * 1000.0) as i64)
+}
+
 /// Keeps the media history of each room.
 #[derive(Debug, daz_core::Module)]
 #[module(name = "mediatracker", commands)]
 pub struct MediaTracker {
     db: Database,
+    /// What plays in each room and where, from the server's positions.
+    clocks: HashMap<String, Clock>,
 }
 
 type Play = (String, i64, i64);
@@ -41,7 +74,10 @@ type Play = (String, i64, i64);
 impl MediaTracker {
     /// The module, keeping its tables in `db`.
     pub fn new(db: &Database) -> Self {
-        Self { db: db.clone() }
+        Self {
+            db: db.clone(),
+            clocks: HashMap::new(),
+        }
     }
 
     async fn last(&self, room: &str, n: i64) -> Result<Vec<Play>, daz_core::BoxError> {
@@ -87,7 +123,16 @@ impl MediaTracker {
         let now = ctx.scheduler().now().timestamp_millis();
         let text = match self.last(ctx.room(), 1).await?.pop() {
             Some((title, seconds, started)) => {
-                let left = seconds.saturating_sub(now.saturating_sub(started) / 1000);
+                // The server's position when it gave one (it leads in
+                // before 0 s, and a leader may seek or pause); else the
+                // time since the media changed.
+                let played = match self.clocks.get(ctx.room()) {
+                    Some(clock) if clock.title == title && clock.seconds == seconds => {
+                        clock.played(now)
+                    }
+                    _ => now.saturating_sub(started) / 1000,
+                };
+                let left = seconds.saturating_sub(played);
                 if seconds == 0 {
                     format!("Now playing: {title} (live).")
                 } else if left > 0 {
@@ -143,13 +188,33 @@ impl Module for MediaTracker {
     async fn init(&mut self, ctx: &mut Context) -> ModuleResult {
         migrate(&self.db, "mediatracker", TABLES).await?;
         ctx.subscribe(Pattern::from(MediaChanged::TOPIC))?;
+        ctx.subscribe(Pattern::from(MediaPosition::TOPIC))?;
         Ok(())
     }
 
     async fn handle(&mut self, ctx: &mut Context, event: Event) -> ModuleResult {
+        let now = ctx.scheduler().now().timestamp_millis();
+        if let Ok(update) = event.payload::<MediaPosition>() {
+            if let Some(clock) = self.clocks.get_mut(&update.room) {
+                clock.zero_ms = zero(now, update.position);
+                // Paused in the lead-in still counts down to the start.
+                clock.paused_at =
+                    (update.paused && update.position >= 0.0).then_some(update.position);
+            }
+            return Ok(());
+        }
         let media = event.payload::<MediaChanged>()?;
-        self.record(&media, ctx.scheduler().now().timestamp_millis())
-            .await
+        let title: String = media.title.chars().take(LONGEST_TITLE).collect();
+        self.clocks.insert(
+            media.room.clone(),
+            Clock {
+                title,
+                seconds: i64::try_from(media.duration.as_secs()).unwrap_or(i64::MAX),
+                zero_ms: zero(now, media.position),
+                paused_at: None,
+            },
+        );
+        self.record(&media, now).await
     }
 }
 

@@ -74,8 +74,9 @@ async fn now_playing_counts_down() {
         .execute(p)
         .await
         .unwrap();
-    // The server announces it again when the bot joins: still one play.
-    room.media("Film", Duration::from_secs(5400)).await;
+    // The server announces it again when the bot joins, 61 s in: still
+    // one play.
+    room.media_at("Film", Duration::from_secs(5400), 61.0).await;
     room.say("ann", "!np").await;
     room.say("ann", "!history x").await;
     let said = said_after(&room, 2).await;
@@ -86,4 +87,46 @@ async fn now_playing_counts_down() {
     assert!(said[1].contains("Usage: !history"), "{said:?}");
     assert_eq!(plays(&db).await, 1);
     room.shutdown().await;
+}
+
+#[tokio::test]
+async fn time_left_counts_from_the_servers_position_not_the_change() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    let mut room = bot(&db).await;
+    // The bot joins 30 s into a 2-minute media: 1m30s left, not 2m.
+    room.media_at("Clip", Duration::from_secs(120), 30.0).await;
+    room.say("ann", "!np").await;
+    assert_eq!(
+        said_after(&room, 1).await,
+        ["Now playing: Clip (1m30s left of 2m)."]
+    );
+    // A leader seeks to 1m40s and pauses: 20 s left, and it stays so.
+    room.media_position(100.0, true).await;
+    room.say("ann", "!np").await;
+    assert_eq!(
+        said_after(&room, 2).await[1],
+        "Now playing: Clip (20s left of 2m)."
+    );
+    room.shutdown().await;
+}
+
+#[test]
+fn the_lead_in_is_not_counted_as_played() {
+    // As the live server: a 12 s media announced at -3 s (the lead-in).
+    let now = 1_000_000;
+    let clock = Clock {
+        title: "Clip".to_owned(),
+        seconds: 12,
+        zero_ms: zero(now, -3.0),
+        paused_at: None,
+    };
+    assert_eq!(clock.played(now), 0);
+    assert_eq!(clock.played(now + 2_000), 0);
+    // 8 s after the change it has played 5 s: 7 s left, not 4.
+    assert_eq!(clock.played(now + 8_000), 5);
+    let paused = Clock {
+        paused_at: Some(4.5),
+        ..clock
+    };
+    assert_eq!(paused.played(now + 60_000), 4);
 }
