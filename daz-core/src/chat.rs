@@ -2,6 +2,7 @@
 //! modules and the test harness: who said what in which room, who came and
 //! went, what is playing, and what the bot says back.
 
+mod as_typed;
 mod html;
 mod split;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{EventPayload, Topic};
 
+pub use as_typed::as_typed;
 pub use html::decode_html;
 pub use split::{MAX_MESSAGE_LEN, split_message, utf16_len};
 

@@ -292,6 +292,11 @@ impl Module for Logger {
             }
             return Ok(());
         }
+        // Raw frames and the like: marked by their publisher as not for
+        // logs (`EventBuilder::loggable(false)`), whatever matches them.
+        if !event.is_loggable() {
+            return Ok(());
+        }
         for rule in &self.rules {
             if let Some(row) = rule.row(&event) {
                 self.push(row);

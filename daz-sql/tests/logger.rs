@@ -438,3 +438,51 @@ async fn awkward_text_is_stored_exactly() {
         assert_eq!(rows[5].1, None);
     }
 }
+
+#[tokio::test]
+async fn events_marked_not_loggable_are_never_written() {
+    #[derive(serde::Serialize, serde::Deserialize, daz_core::Event)]
+    #[event(topic = "demo.note")]
+    struct Note {
+        text: String,
+    }
+    const TABLE: &[daz_sql::Migration] = &[daz_sql::Migration::new(
+        1,
+        "notes",
+        "CREATE TABLE daz_demo_notes (text TEXT)",
+    )];
+    for db in support::databases().await {
+        daz_sql::migrate(&db, "demo", TABLE).await.unwrap();
+        let rule = "[[logger.rules]]\npattern = \"demo.*\"\ntable = \"daz_demo_notes\"\ncolumns = { text = \"text\" }";
+        let bot = start(&db, &format!("events = [\"demo.>\"]\n{rule}")).await;
+        for loggable in [false, true] {
+            let text = format!("loggable {loggable}");
+            let chat = ChatMessage::new("lobby", "ann", Rank::GUEST, &text);
+            let note = Note { text: text.clone() };
+            for event in [
+                Event::builder(ChatMessage::TOPIC)
+                    .loggable(loggable)
+                    .payload(chat),
+                Event::builder(Note::TOPIC).loggable(loggable).payload(note),
+            ] {
+                bot.bus.publish(event);
+            }
+        }
+        // A graceful stop writes everything the logger took in.
+        bot.stop().await;
+        for (table, rows) in [
+            ("daz_chat_log", 1),
+            ("daz_sql_event_log", 1),
+            ("daz_demo_notes", 1),
+        ] {
+            assert_eq!(count(&db, table).await, rows, "{table}");
+        }
+        let sql = "SELECT text FROM daz_demo_notes";
+        let kept: String = match db.pool() {
+            Pool::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+            Pool::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.unwrap(),
+            _ => unreachable!(),
+        };
+        assert_eq!(kept, "loggable true");
+    }
+}

@@ -7,7 +7,7 @@ mod template;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use daz_core::chat::{BRIDGE, CHAT_TOPIC, ChatMessage, PM_TOPIC, SendChat, SendPm};
+use daz_core::chat::{BRIDGE, CHAT_TOPIC, ChatMessage, PM_TOPIC, SendChat, SendPm, as_typed};
 use daz_core::command::{
     CommandContext, CommandWords, CommandWordsQuery, ROUTER, Rest, RouterConfig,
 };
@@ -140,6 +140,7 @@ impl CustomCommands {
         text: Rest,
     ) -> ModuleResult {
         let user = ctx.user().to_owned();
+        let shown = as_typed(&user);
         let room = ctx.room().to_owned();
         let name = name
             .trim_start_matches(self.prefix(&room))
@@ -148,7 +149,7 @@ impl CustomCommands {
             .map(str::to_owned)
             .or_else(|| problem(&text.0))
         {
-            ctx.reply(format!("{user}: {problem}."))?;
+            ctx.reply(format!("{shown}: {problem}."))?;
             return Ok(());
         }
         let words = ctx
@@ -159,13 +160,13 @@ impl CustomCommands {
             )
             .await?;
         if words.payload::<CommandWords>()?.taken(&name) {
-            ctx.reply(format!("{user}: {name} is a command of the bot already."))?;
+            ctx.reply(format!("{shown}: {name} is a command of the bot already."))?;
             return Ok(());
         }
         let in_room = self.commands.entry(room.clone()).or_default();
         if !in_room.contains_key(&name) && in_room.len() >= MOST {
             ctx.reply(format!(
-                "{user}: this room has {MOST} custom commands; remove one first."
+                "{shown}: this room has {MOST} custom commands; remove one first."
             ))?;
             return Ok(());
         }
@@ -180,7 +181,7 @@ impl CustomCommands {
         } else {
             "added"
         };
-        ctx.reply(format!("{user}: {verb} {}{name}.", self.prefix(&room)))?;
+        ctx.reply(format!("{shown}: {verb} {}{name}.", self.prefix(&room)))?;
         Ok(())
     }
 
@@ -198,9 +199,12 @@ impl CustomCommands {
             .is_some();
         let text = if removed {
             self.store.delete(&key(&room, &name)).await?;
-            format!("{}: removed {name}.", ctx.user())
+            format!("{}: removed {name}.", as_typed(ctx.user()))
         } else {
-            format!("{}: there is no custom command {name}.", ctx.user())
+            format!(
+                "{}: there is no custom command {name}.",
+                as_typed(ctx.user())
+            )
         };
         ctx.reply(text)?;
         Ok(())

@@ -3,6 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use daz_core::chat::as_typed;
 use daz_core::command::CommandContext;
 use daz_core::{Module, ModuleResult, commands};
 
@@ -91,7 +92,7 @@ impl Dice {
                 };
                 ctx.reply(format!(
                     "{} rolls {count}d{sides}: {total}{shown}",
-                    ctx.user()
+                    as_typed(ctx.user())
                 ))?;
             }
             Err(why) => ctx.reply(why)?,

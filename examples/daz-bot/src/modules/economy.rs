@@ -5,7 +5,7 @@ mod store;
 
 use std::time::Duration;
 
-use daz_core::chat::{BRIDGE, CHAT_TOPIC, ChatMessage, SendChat};
+use daz_core::chat::{BRIDGE, CHAT_TOPIC, ChatMessage, SendChat, as_typed};
 use daz_core::command::{CommandContext, UserName};
 use daz_core::{
     Context, Event, Module, ModuleResult, Pattern, TaskOptions, Tick, commands, schedule::Schedule,
@@ -183,8 +183,8 @@ impl Economy {
         let who = user.map_or_else(|| ctx.user().to_owned(), |u| u.as_str().to_owned());
         let currency = &self.settings.currency;
         let text = match self.store.balance(ctx.room(), &who).await? {
-            Some((name, coins)) => format!("{name} has {coins} {currency}."),
-            None => format!("{who} has no {currency} yet."),
+            Some((name, coins)) => format!("{} has {coins} {currency}.", as_typed(&name)),
+            None => format!("{} has no {currency} yet.", as_typed(&who)),
         };
         ctx.reply(text)?;
         Ok(())
@@ -200,13 +200,14 @@ impl Economy {
     ) -> ModuleResult {
         let s = &self.settings;
         let user = ctx.user().to_owned();
+        let (shown, to_shown) = (as_typed(&user), as_typed(to.as_str()));
         if to.as_str().eq_ignore_ascii_case(&user) {
-            ctx.reply(format!("{user}: you cannot give to yourself."))?;
+            ctx.reply(format!("{shown}: you cannot give to yourself."))?;
             return Ok(());
         }
         if amount < s.min_give || amount > s.max_give {
             ctx.reply(format!(
-                "{user}: give from {} to {} {}.",
+                "{shown}: give from {} to {} {}.",
                 s.min_give, s.max_give, s.currency
             ))?;
             return Ok(());
@@ -223,15 +224,15 @@ impl Economy {
         };
         let text = match self.store.give(&give).await? {
             Transfer::Done { from, .. } => format!(
-                "{user} gave {amount} {c} to {to} (fee {fee}); {user} has {from} {c} left.",
+                "{shown} gave {amount} {c} to {to_shown} (fee {fee}); {shown} has {from} {c} left.",
                 c = s.currency
             ),
             Transfer::Short { has } => format!(
-                "{user}: that needs {} {c} with the fee; you have {has}.",
+                "{shown}: that needs {} {c} with the fee; you have {has}.",
                 amount.saturating_add(fee),
                 c = s.currency
             ),
-            Transfer::NoSuchUser => format!("{user}: {to} has no account here yet."),
+            Transfer::NoSuchUser => format!("{shown}: {to_shown} has no account here yet."),
         };
         ctx.reply(text)?;
         Ok(())
@@ -248,7 +249,7 @@ impl Economy {
             let list: Vec<String> = top
                 .iter()
                 .enumerate()
-                .map(|(i, (name, coins))| format!("{}. {name} {coins}", i + 1))
+                .map(|(i, (name, coins))| format!("{}. {} {coins}", i + 1, as_typed(name)))
                 .collect();
             format!("Top {}: {}", self.settings.currency, list.join(", "))
         };
@@ -271,8 +272,12 @@ impl Economy {
             .grant(ctx.room(), to.as_str(), amount, at)
             .await?
         {
-            Some(after) => format!("{to} now has {after} {}.", self.settings.currency),
-            None => format!("{to} has no account here yet."),
+            Some(after) => format!(
+                "{} now has {after} {}.",
+                as_typed(to.as_str()),
+                self.settings.currency
+            ),
+            None => format!("{} has no account here yet.", as_typed(to.as_str())),
         };
         ctx.reply(text)?;
         Ok(())

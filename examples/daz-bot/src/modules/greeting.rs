@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use daz_core::chat::{BRIDGE, SendChat, UserJoined};
+use daz_core::chat::{BRIDGE, SendChat, UserJoined, as_typed};
 use daz_core::{Context, Event, EventPayload, Module, ModuleResult, Pattern};
 use serde::Deserialize;
 use tokio::time::Instant;
@@ -87,7 +87,7 @@ impl Greeting {
         }
         Some(
             template
-                .replace("{user}", &joined.user)
+                .replace("{user}", &as_typed(&joined.user))
                 .replace("{room}", &joined.room),
         )
     }

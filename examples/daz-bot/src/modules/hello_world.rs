@@ -1,5 +1,6 @@
 //! `hello_world`: describe what it does.
 
+use daz_core::chat::as_typed;
 use daz_core::command::CommandContext;
 use daz_core::{Module, ModuleResult, commands};
 
@@ -13,7 +14,7 @@ impl HelloWorld {
     /// Says hello (this line is the command's help).
     #[command(name = "hello_world")]
     async fn hello_world(&mut self, ctx: &mut CommandContext<'_>) -> ModuleResult {
-        ctx.reply(format!("Hello from hello_world, {}!", ctx.user()))?;
+        ctx.reply(format!("Hello from hello_world, {}!", as_typed(ctx.user())))?;
         Ok(())
     }
 }

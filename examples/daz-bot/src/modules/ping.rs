@@ -1,5 +1,6 @@
 //! The `ping` module: answers `!ping` with `pong, <user>`.
 
+use daz_core::chat::as_typed;
 use daz_core::command::CommandContext;
 use daz_core::{Module, ModuleResult, commands};
 
@@ -13,7 +14,7 @@ impl Ping {
     /// Checks the bot is listening.
     #[command(aliases = ["p"], user_cooldown = "2s")]
     async fn ping(&mut self, ctx: &mut CommandContext<'_>) -> ModuleResult {
-        ctx.reply(format!("pong, {}", ctx.user()))?;
+        ctx.reply(format!("pong, {}", as_typed(ctx.user())))?;
         Ok(())
     }
 }

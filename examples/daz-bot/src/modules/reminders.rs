@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use daz_core::chat::{BRIDGE, SendChat, SendPm};
+use daz_core::chat::{BRIDGE, SendChat, SendPm, as_typed};
 use daz_core::command::{CommandContext, Rest};
 use daz_core::{Context, Event, Missed, Module, ModuleResult, Tick, commands, format_duration};
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,10 @@ impl Reminders {
         text: Rest,
     ) -> ModuleResult {
         if after < Duration::from_secs(1) || after > LONGEST {
-            ctx.reply(format!("{}: pick a time from 1s to 30d.", ctx.user()))?;
+            ctx.reply(format!(
+                "{}: pick a time from 1s to 30d.",
+                as_typed(ctx.user())
+            ))?;
             return Ok(());
         }
         let note = Note {
@@ -50,7 +53,7 @@ impl Reminders {
             .await?;
         ctx.reply(format!(
             "OK {}, I will remind you in {}.",
-            note.user,
+            as_typed(&note.user),
             format_duration(after)
         ))?;
         Ok(())
@@ -65,7 +68,11 @@ impl Module for Reminders {
             return Ok(());
         };
         let note: Note = serde_json::from_value(data)?;
-        let text = format!("{}: reminder: {}", note.user, note.text);
+        let text = format!(
+            "{}: reminder: {}",
+            as_typed(&note.user),
+            as_typed(&note.text)
+        );
         if note.pm {
             ctx.send(BRIDGE, SendPm::new(&note.room, &note.user, &text))?;
         } else {

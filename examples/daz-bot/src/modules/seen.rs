@@ -1,6 +1,6 @@
 //! `seen`: when each user was first and last seen, and how much they said.
 
-use daz_core::chat::{CHAT_TOPIC, ChatMessage, UserJoined, UserLeft};
+use daz_core::chat::{CHAT_TOPIC, ChatMessage, UserJoined, UserLeft, as_typed};
 use daz_core::command::{CommandContext, UserName};
 use daz_core::{
     Context, Event, EventPayload, Module, ModuleResult, Pattern, commands, format_duration,
@@ -154,12 +154,13 @@ impl Seen {
         let text = match row {
             Some((name, first, last, messages)) => {
                 format!(
-                    "{name} was last seen {} (first seen {}, {messages} messages).",
+                    "{} was last seen {} (first seen {}, {messages} messages).",
+                    as_typed(&name),
                     ago(last),
                     ago(first)
                 )
             }
-            None => format!("I have not seen {user}."),
+            None => format!("I have not seen {}.", as_typed(user.as_str())),
         };
         ctx.reply(text)?;
         Ok(())

@@ -1,5 +1,7 @@
 //! Custom command templates: `{user}`, `{args}`, `{room}`, `{uses}`.
 
+use daz_core::chat::as_typed;
+
 /// The placeholders a template may use.
 pub(crate) const PLACEHOLDERS: [&str; 4] = ["{user}", "{args}", "{room}", "{uses}"];
 
@@ -48,7 +50,8 @@ pub(crate) struct Fill<'a> {
 }
 
 /// `text` with its placeholders filled, in one pass (so `{args}` typed
-/// by a user is not filled again).
+/// by a user is not filled again); the user's name and words go in
+/// [`as_typed`], so the server shows them as they were typed.
 pub(crate) fn render(text: &str, fill: &Fill<'_>) -> String {
     let mut out = String::with_capacity(text.len() + fill.args.len());
     let mut rest = text;
@@ -59,8 +62,8 @@ pub(crate) fn render(text: &str, fill: &Fill<'_>) -> String {
         match found {
             Some(p) => {
                 match *p {
-                    "{user}" => out.push_str(fill.user),
-                    "{args}" => out.push_str(fill.args),
+                    "{user}" => out.push_str(&as_typed(fill.user)),
+                    "{args}" => out.push_str(&as_typed(fill.args)),
                     "{room}" => out.push_str(fill.room),
                     _ => out.push_str(&fill.uses.to_string()),
                 }

@@ -49,3 +49,25 @@ async fn seen_reports_first_and_last_sight_and_messages() {
     assert_eq!(count, Some(2), "!seen and hello");
     room.shutdown().await;
 }
+
+#[tokio::test]
+async fn names_come_back_as_typed_through_the_chat_filters() {
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    let mut room = ready(&db).await;
+    room.say("_under_score_", "hi").await;
+    room.say("bob", "!seen _under_score_").await;
+    room.say("carol", "!seen __nobody__").await;
+    let said = said_after(&room, 2).await;
+    // The server would turn `_under_` into <em>under</em>: the look-alike
+    // low line (U+FF3F) goes out instead, one for each.
+    assert!(
+        said[0].starts_with("\u{FF3F}under\u{FF3F}score\u{FF3F} was last seen"),
+        "{said:?}"
+    );
+    assert!(!said[0].contains('_'), "{said:?}");
+    assert_eq!(
+        said[1],
+        "I have not seen \u{FF3F}\u{FF3F}nobody\u{FF3F}\u{FF3F}."
+    );
+    room.shutdown().await;
+}
