@@ -218,6 +218,10 @@ pub const PM_TOPIC: Topic = Topic::from_static("cytube.event.pm");
 
 impl EventPayload for ChatMessage {
     const TOPIC: Topic = CHAT_TOPIC;
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// A user joined a room (`cytube.event.addUser`).
@@ -253,6 +257,10 @@ impl UserJoined {
 
 impl EventPayload for UserJoined {
     const TOPIC: Topic = Topic::from_static("cytube.event.addUser");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// A user's rank changed (`cytube.event.setUserRank`). CyTube sends the
@@ -282,6 +290,10 @@ impl UserRank {
 
 impl EventPayload for UserRank {
     const TOPIC: Topic = Topic::from_static("cytube.event.setUserRank");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// A user left a room (`cytube.event.userLeave`).
@@ -311,6 +323,10 @@ impl UserLeft {
 
 impl EventPayload for UserLeft {
     const TOPIC: Topic = Topic::from_static("cytube.event.userLeave");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// The playing media changed (`cytube.event.changeMedia`).
@@ -353,6 +369,10 @@ impl MediaChanged {
 
 impl EventPayload for MediaChanged {
     const TOPIC: Topic = Topic::from_static("cytube.event.changeMedia");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// Where the playing media is (`cytube.event.mediaUpdate`, every few
@@ -382,6 +402,10 @@ impl MediaPosition {
 
 impl EventPayload for MediaPosition {
     const TOPIC: Topic = Topic::from_static("cytube.event.mediaUpdate");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// Ask the bridge to say `text` in `room` (`cytube.send.chat`, sent or
@@ -413,6 +437,10 @@ impl SendChat {
 
 impl EventPayload for SendChat {
     const TOPIC: Topic = Topic::from_static("cytube.send.chat");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// Ask the bridge to send `text` to `user` privately (`cytube.send.pm`).
@@ -441,6 +469,10 @@ impl SendPm {
 
 impl EventPayload for SendPm {
     const TOPIC: Topic = Topic::from_static("cytube.send.pm");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// The name of the module that bridges CyTube rooms to the bus; chat

@@ -79,6 +79,16 @@ pub enum Error {
         target: String,
     },
 
+    /// A module limited to some rooms sent, requested or published
+    /// something for another room.
+    #[error("module {module:?} is limited to other rooms and cannot act in room {room:?}")]
+    RoomNotAllowed {
+        /// The module.
+        module: String,
+        /// The room it tried to act in.
+        room: String,
+    },
+
     /// The target is limited to rooms that do not include the event's room.
     #[error("{target:?} does not serve room {room:?}; it is limited to other rooms")]
     RoomNotServed {

@@ -33,6 +33,14 @@ use crate::Topic;
 pub trait EventPayload: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The topic events with this payload are published under by default.
     const TOPIC: Topic;
+
+    /// The room this payload concerns, if it concerns one (default: none).
+    /// A module limited to some rooms cannot send, request or publish a
+    /// payload of another room through its [`Context`](crate::Context):
+    /// the limit holds outbound as it does inbound.
+    fn room(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A payload with its type erased: stored inline in the event's one

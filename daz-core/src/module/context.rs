@@ -28,6 +28,8 @@ pub struct Context {
     tasks: JoinSet<()>,
     /// The trace of the event being handled.
     trace: Option<EventId>,
+    /// The rooms the module is limited to, if it is.
+    rooms: Option<Arc<[String]>>,
 }
 
 impl Context {
@@ -46,7 +48,50 @@ impl Context {
             mailbox,
             tasks: JoinSet::new(),
             trace: None,
+            rooms: None,
         }
+    }
+
+    /// Limits what the module sends to `rooms` (the runtime does, from
+    /// the manifest).
+    pub(crate) fn limit_to(&mut self, rooms: Option<&[String]>) {
+        self.rooms = rooms.map(Arc::from);
+    }
+
+    /// The rooms the module is limited to, in and out, if it is.
+    #[must_use]
+    pub fn rooms(&self) -> Option<&[String]> {
+        self.rooms.as_deref()
+    }
+
+    /// `Ok` unless the module is limited to rooms that leave out `room`.
+    fn may_act_in(&self, room: Option<&str>) -> Result<()> {
+        match (&self.rooms, room) {
+            (Some(rooms), Some(room)) if !rooms.iter().any(|r| r == room) => {
+                Err(crate::Error::RoomNotAllowed {
+                    module: self.name.to_string(),
+                    room: room.to_owned(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// [`may_act_in`](Self::may_act_in) for a built event: the room in
+    /// its envelope, and the `room` of a JSON payload.
+    fn may_send(&self, event: &Event) -> Result<()> {
+        self.may_act_in(event.room())?;
+        let json_room = event
+            .json_payload()
+            .and_then(|p| p.get("room"))
+            .and_then(serde_json::Value::as_str);
+        self.may_act_in(json_room)
+    }
+
+    /// Logs a publish the room limit stopped: nothing was published.
+    fn refused(&self, why: &crate::Error) -> usize {
+        tracing::warn!(module = %self.name, error = %why, "publish refused");
+        0
     }
 
     /// The module's name.
@@ -55,7 +100,9 @@ impl Context {
         &self.name
     }
 
-    /// The bus, for anything the helpers here do not cover.
+    /// The bus, for anything the helpers here do not cover. What goes
+    /// through it directly is not held to the module's
+    /// [`rooms`](Self::rooms).
     #[must_use]
     pub fn bus(&self) -> &EventBus {
         &self.bus
@@ -116,14 +163,23 @@ impl Context {
     }
 
     /// Publishes `payload` under its type's topic, with this module as the
-    /// source. Returns how many subscribers received it.
+    /// source. Returns how many subscribers received it: none, with a
+    /// warning logged, when the module is limited to rooms that leave out
+    /// the payload's [`room`](EventPayload::room).
     pub fn publish<T: EventPayload>(&self, payload: T) -> usize {
+        if let Err(why) = self.may_act_in(payload.room()) {
+            return self.refused(&why);
+        }
         self.bus.publish(self.event(T::TOPIC).payload(payload))
     }
 
     /// Publishes an already built event (build it with [`event`](Self::event)
-    /// to set the source).
+    /// to set the source). A room-limited module's event of another room
+    /// (its envelope's room, or a JSON payload's `room`) is not published.
     pub fn publish_event(&self, event: Event) -> usize {
+        if let Err(why) = self.may_send(&event) {
+            return self.refused(&why);
+        }
         self.bus.publish(event)
     }
 
@@ -131,8 +187,12 @@ impl Context {
     ///
     /// # Errors
     ///
-    /// As [`EventBus::send`].
+    /// [`Error::RoomNotAllowed`](crate::Error::RoomNotAllowed) when the
+    /// module is limited to rooms that leave out the payload's
+    /// [`room`](EventPayload::room) (a [`SendChat`](crate::chat::SendChat)
+    /// to another room, say); otherwise as [`EventBus::send`].
     pub fn send<T: EventPayload>(&self, target: &str, payload: T) -> Result<()> {
+        self.may_act_in(payload.room())?;
         self.bus.send(target, self.event(T::TOPIC).payload(payload))
     }
 
@@ -140,13 +200,14 @@ impl Context {
     ///
     /// # Errors
     ///
-    /// As [`EventBus::request`].
+    /// As [`send`](Self::send), and as [`EventBus::request`].
     pub async fn request<T: EventPayload>(
         &self,
         target: &str,
         payload: T,
         timeout: Duration,
     ) -> Result<Event> {
+        self.may_act_in(payload.room())?;
         let event = self.event(T::TOPIC).payload(payload);
         self.bus.request(target, event, timeout).await
     }

@@ -197,6 +197,7 @@ impl Runner {
             Arc::clone(&self.config),
             inbox.id(),
         );
+        ctx.limit_to(self.shared.manifest.rooms());
         if let Err(reason) = flatten(guard(self.module.init(&mut ctx)).await) {
             cleanup(&self.bus, &name, &mut ctx, inbox).await;
             return Ended::Failed(format!("init {reason}"));

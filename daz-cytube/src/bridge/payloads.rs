@@ -22,6 +22,10 @@ pub struct CytubeEvent {
 
 impl EventPayload for CytubeEvent {
     const TOPIC: Topic = Topic::from_static("cytube.event");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// A message the server posts as a pseudo-user (`[server]` join and kick
@@ -54,6 +58,10 @@ impl ServerNotice {
 
 impl EventPayload for ServerNotice {
     const TOPIC: Topic = Topic::from_static("cytube.event.serverNotice");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// An action for a room (`cytube.send.<action>`, sent or requested to the
@@ -91,6 +99,10 @@ impl RoomAction {
 
 impl EventPayload for RoomAction {
     const TOPIC: Topic = Topic::from_static("cytube.send.action");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// The answer to a send request.
@@ -136,6 +148,10 @@ impl StateQuery {
 
 impl EventPayload for StateQuery {
     const TOPIC: Topic = Topic::from_static("cytube.query.state");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// A room's state: the answer to a [`StateQuery`].
@@ -172,6 +188,10 @@ pub struct RoomSnapshot {
 
 impl EventPayload for RoomSnapshot {
     const TOPIC: Topic = Topic::from_static("cytube.state");
+
+    fn room(&self) -> Option<&str> {
+        Some(&self.room)
+    }
 }
 
 /// Asks which rooms the bot keeps (`cytube.query.rooms`, a request to

@@ -47,6 +47,7 @@ pub(crate) fn write(name: &str, dir: &Path) -> Result<PathBuf, String> {
 
 const TEMPLATE: &str = r#"//! `{name}`: describe what it does.
 
+use daz_core::chat::as_typed;
 use daz_core::command::CommandContext;
 use daz_core::{Module, ModuleResult, commands};
 
@@ -60,7 +61,7 @@ impl {Type} {
     /// Says hello (this line is the command's help).
     #[command(name = "{name}")]
     async fn {ident}(&mut self, ctx: &mut CommandContext<'_>) -> ModuleResult {
-        ctx.reply(format!("Hello from {name}, {}!", ctx.user()))?;
+        ctx.reply(format!("Hello from {name}, {}!", as_typed(ctx.user())))?;
         Ok(())
     }
 }
