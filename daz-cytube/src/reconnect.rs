@@ -132,13 +132,29 @@ pub struct CycleState {
     pub attempts: u32,
     /// Cycles that ran out.
     pub cycles: u32,
+    /// When the next attempt is due (Unix time, milliseconds), while the
+    /// room waits: a cooldown or a long wait after a kick outlives a
+    /// restart of the bot.
+    #[serde(default)]
+    pub next_attempt_ms: Option<i64>,
 }
 
 impl CycleState {
     /// `attempts` failed in this cycle, after `cycles` cycles that ran out.
     #[must_use]
     pub fn new(attempts: u32, cycles: u32) -> Self {
-        Self { attempts, cycles }
+        Self {
+            attempts,
+            cycles,
+            next_attempt_ms: None,
+        }
+    }
+
+    /// The state with the next attempt due at `ms` (Unix milliseconds).
+    #[must_use]
+    pub fn with_next_attempt(mut self, ms: Option<i64>) -> Self {
+        self.next_attempt_ms = ms;
+        self
     }
 }
 
@@ -149,10 +165,7 @@ impl ReconnectPolicy {
     #[must_use]
     pub fn next_delay(&self, state: CycleState, jitter_unit: f64) -> (Duration, CycleState) {
         if state.attempts >= self.attempts.max(1) {
-            let next = CycleState {
-                attempts: 0,
-                cycles: state.cycles.saturating_add(1),
-            };
+            let next = CycleState::new(0, state.cycles.saturating_add(1));
             return (self.cycle_cooldown, next);
         }
         let exponent = i32::try_from(state.attempts.min(30)).unwrap_or(30);
@@ -160,11 +173,40 @@ impl ReconnectPolicy {
         let capped = base.min(self.max.as_secs_f64());
         let jitter = capped * self.jitter.clamp(0.0, 1.0) * jitter_unit.clamp(0.0, 1.0);
         let delay = Duration::try_from_secs_f64(capped + jitter).unwrap_or(self.max);
-        let next = CycleState {
-            attempts: state.attempts + 1,
-            cycles: state.cycles,
-        };
+        let next = CycleState::new(state.attempts + 1, state.cycles);
         (delay, next)
+    }
+
+    /// The longest wait this policy ever asks for, jitter included.
+    #[must_use]
+    pub fn longest_wait(&self) -> Duration {
+        let longest = self
+            .cycle_cooldown
+            .max(self.long_wait)
+            .max(self.max)
+            .max(self.soon);
+        longest.mul_f64(1.0 + self.jitter.clamp(0.0, 1.0))
+    }
+
+    /// What is left of a wait saved before a restart, at `now_ms` (Unix
+    /// milliseconds): `None` when nothing waits or it is over. A saved
+    /// time beyond this policy's [`longest_wait`](Self::longest_wait) (a
+    /// clock that jumped, a policy shortened since) waits that long only.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use daz_cytube::reconnect::{CycleState, ReconnectPolicy};
+    ///
+    /// let policy = ReconnectPolicy::default();
+    /// let saved = CycleState::new(0, 1).with_next_attempt(Some(60_000));
+    /// assert_eq!(policy.left_to_wait(&saved, 50_000), Some(Duration::from_secs(10)));
+    /// assert_eq!(policy.left_to_wait(&saved, 60_000), None);
+    /// ```
+    #[must_use]
+    pub fn left_to_wait(&self, state: &CycleState, now_ms: i64) -> Option<Duration> {
+        let left = state.next_attempt_ms?.saturating_sub(now_ms);
+        let left = u64::try_from(left).ok().filter(|ms| *ms > 0)?;
+        Some(Duration::from_millis(left).min(self.longest_wait()))
     }
 }
 

@@ -7,6 +7,8 @@
 #[path = "support/server.rs"]
 mod server;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use daz_core::Secret;
@@ -14,6 +16,7 @@ use daz_core::chat::{Rank, utf16_len};
 use daz_cytube::Error;
 use daz_cytube::action::Action;
 use daz_cytube::event::ServerEvent;
+use daz_cytube::reconnect::{CycleState, MemoryReconnectStore, ReconnectStore};
 use daz_cytube::room::{Endpoint, Room, RoomConfig, RoomEvent, Sent};
 use daz_cytube::session::Login;
 use serde_json::json;
@@ -48,6 +51,29 @@ async fn until<T>(room: &mut Room, mut pick: impl FnMut(&RoomEvent) -> Option<T>
             return found;
         }
     }
+}
+
+/// Now, in Unix milliseconds.
+fn unix_ms() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(now.unwrap().as_millis()).unwrap()
+}
+
+/// A server that accepts TCP and hangs up, so every attempt fails: its
+/// URL, and the attempts it saw.
+async fn hanging_up() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&attempts);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            drop(tcp);
+        }
+    });
+    let url = format!("ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");
+    (url, attempts)
 }
 
 async fn received_after(server: &TestServer, count: usize, within: Duration) -> Vec<server::Frame> {
@@ -278,13 +304,16 @@ async fn actions_the_bot_may_not_do_are_refused_unsent() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidAction { .. }), "{err}");
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(
-        server.received().len(),
-        2,
-        "only joinChannel and login: {:?}",
-        server.received()
-    );
+    // A line the bot may send, after them: once it arrives, anything sent
+    // before it would have arrived too.
+    handle
+        .send(Action::Chat { msg: "allowed".into() })
+        .await
+        .unwrap();
+    let got = received_after(&server, 3, Duration::from_secs(5)).await;
+    let names: Vec<&str> = got.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["joinChannel", "login", "chatMsg"], "{got:?}");
+    assert_eq!(got[2].1, Some(json!({"msg": "allowed"})));
     room.stop().await;
 }
 
@@ -302,7 +331,8 @@ async fn a_duplicate_login_kick_waits_long_and_a_ban_stops() {
         },
     );
     cfg.reconnect.long_wait = Duration::from_secs(600);
-    let mut room = Room::start(cfg);
+    let store: Arc<dyn ReconnectStore> = Arc::new(MemoryReconnectStore::default());
+    let mut room = Room::with_store(cfg.clone(), Arc::clone(&store));
     until(&mut room, |e| {
         matches!(e, RoomEvent::Joined { .. }).then_some(())
     })
@@ -327,6 +357,19 @@ async fn a_duplicate_login_kick_waits_long_and_a_ban_stops() {
         .unwrap_err();
     assert!(matches!(err, Error::NotConnected), "{err}");
     room.stop().await;
+    // A restart keeps the ten minutes: the new room waits out what is left.
+    let mut again = Room::with_store(cfg, store);
+    let left = until(&mut again, |e| match e {
+        RoomEvent::Disconnected { retry_in, reason } => {
+            assert!(reason.contains("saved before the restart"), "{reason}");
+            Some(*retry_in)
+        }
+        RoomEvent::Joined { .. } => panic!("joined at once after the restart"),
+        _ => None,
+    })
+    .await;
+    assert!(left > Duration::from_secs(590) && left <= Duration::from_secs(600), "{left:?}");
+    again.stop().await;
 
     let replay = Replay::default().then(
         "joinChannel",
@@ -350,18 +393,7 @@ async fn a_duplicate_login_kick_waits_long_and_a_ban_stops() {
 
 #[tokio::test]
 async fn reconnects_follow_the_backoff_and_the_cycle() {
-    // A server that accepts TCP and hangs up: every attempt fails.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = std::sync::Arc::clone(&attempts);
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            drop(tcp);
-        }
-    });
-    let url = format!("ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket");
+    let (url, attempts) = hanging_up().await;
     let mut cfg = config(&url, Login::Anonymous);
     let policy = &mut cfg.reconnect;
     policy.initial = Duration::from_millis(20);
@@ -377,6 +409,42 @@ async fn reconnects_follow_the_backoff_and_the_cycle() {
         }
     }
     assert_eq!(delays, [20, 40, 50, 200, 20, 40]);
-    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 6);
+    assert_eq!(attempts.load(Ordering::SeqCst), 6);
+    room.stop().await;
+}
+
+#[tokio::test]
+async fn a_wait_saved_before_a_restart_is_waited_out() {
+    let (url, attempts) = hanging_up().await;
+    let store = Arc::new(MemoryReconnectStore::default());
+    // The bot went down 28.5 minutes into a 30-minute cycle cooldown.
+    let saved = CycleState::new(0, 1).with_next_attempt(Some(unix_ms() + 1_500));
+    store.save("testchan", saved).await.unwrap();
+    let mut cfg = config(&url, Login::Anonymous);
+    cfg.reconnect.initial = Duration::from_millis(20);
+    cfg.reconnect.jitter = 0.0;
+    let started = tokio::time::Instant::now();
+    let mut room = Room::with_store(cfg, Arc::clone(&store) as Arc<dyn ReconnectStore>);
+    let RoomEvent::Disconnected { reason, retry_in } = next(&mut room).await else {
+        panic!("the room waits first");
+    };
+    assert!(reason.contains("saved before the restart"), "{reason}");
+    assert!(
+        retry_in > Duration::from_millis(1_000) && retry_in <= Duration::from_millis(1_500),
+        "{retry_in:?}"
+    );
+    // The first attempt comes after the wait, and fails on the backoff.
+    let RoomEvent::Disconnected { retry_in: first, .. } = next(&mut room).await else {
+        panic!("the attempt fails");
+    };
+    assert!(started.elapsed() >= retry_in, "{:?}", started.elapsed());
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(first, Duration::from_millis(20));
+    // When the next attempt is due is saved with the count.
+    let now = unix_ms();
+    let state = store.load("testchan").await.unwrap().unwrap();
+    assert_eq!((state.attempts, state.cycles), (1, 1));
+    let due = state.next_attempt_ms.unwrap();
+    assert!(due > now - 1_000 && due <= now + 20, "{due} against {now}");
     room.stop().await;
 }

@@ -10,16 +10,23 @@ use crate::error::{Error, Result, query};
 use crate::migrate::{Migration, migrate};
 
 /// The tables daz itself keeps, under the module name `core`.
-pub const CORE_MIGRATIONS: &[Migration] = &[Migration::new(
-    1,
-    "core tables",
+pub const CORE_MIGRATIONS: &[Migration] = &[
+    Migration::new(
+        1,
+        "core tables",
     "CREATE TABLE daz_core_state (module TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, \
         updated_at BIGINT NOT NULL, PRIMARY KEY (module, key));
      CREATE TABLE daz_core_tasks (owner TEXT NOT NULL, key TEXT NOT NULL, name TEXT NOT NULL, \
         due_ms BIGINT NOT NULL, missed TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (owner, key));
      CREATE TABLE daz_core_reconnect (room TEXT PRIMARY KEY, attempts BIGINT NOT NULL, \
         cycles BIGINT NOT NULL, updated_at BIGINT NOT NULL);",
-)];
+    ),
+    Migration::new(
+        2,
+        "reconnect waits",
+        "ALTER TABLE daz_core_reconnect ADD COLUMN next_attempt_ms BIGINT",
+    ),
+];
 
 impl Database {
     /// Creates (or updates) daz's own tables: module state, durable tasks,
@@ -156,20 +163,22 @@ impl daz_cytube::reconnect::ReconnectStore for SqlReconnectStore {
         &self,
         room: &str,
     ) -> daz_cytube::Result<Option<daz_cytube::reconnect::CycleState>> {
-        const SQL: &str = "SELECT attempts, cycles FROM daz_core_reconnect WHERE room = $1";
+        const SQL: &str =
+            "SELECT attempts, cycles, next_attempt_ms FROM daz_core_reconnect WHERE room = $1";
         let what = || format!("reading the reconnect state of {room:?}");
-        let row: Option<(i64, i64)> = each_pool!(self.db.pool(), p => sqlx::query(SQL)
+        let row: Option<(i64, i64, Option<i64>)> = each_pool!(self.db.pool(), p => sqlx::query(SQL)
                 .bind(room)
                 .fetch_optional(p)
                 .await
-                .map(|r| r.map(|r| (r.get(0), r.get(1)))))
+                .map(|r| r.map(|r| (r.get(0), r.get(1), r.get(2)))))
         .map_err(query(what()))
         .map_err(cytube_error)?;
-        Ok(row.map(|(attempts, cycles)| {
+        Ok(row.map(|(attempts, cycles, next)| {
             daz_cytube::reconnect::CycleState::new(
                 u32::try_from(attempts).unwrap_or(0),
                 u32::try_from(cycles).unwrap_or(0),
             )
+            .with_next_attempt(next)
         }))
     }
 
@@ -178,8 +187,9 @@ impl daz_cytube::reconnect::ReconnectStore for SqlReconnectStore {
         room: &str,
         state: daz_cytube::reconnect::CycleState,
     ) -> daz_cytube::Result<()> {
-        const SQL: &str = "INSERT INTO daz_core_reconnect (room, attempts, cycles, updated_at) VALUES ($1, $2, $3, $4) \
-                           ON CONFLICT (room) DO UPDATE SET attempts = excluded.attempts, cycles = excluded.cycles, updated_at = excluded.updated_at";
+        const SQL: &str = "INSERT INTO daz_core_reconnect (room, attempts, cycles, updated_at, next_attempt_ms) \
+                           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (room) DO UPDATE SET attempts = excluded.attempts, \
+                           cycles = excluded.cycles, updated_at = excluded.updated_at, next_attempt_ms = excluded.next_attempt_ms";
         let what = || format!("saving the reconnect state of {room:?}");
         let now = Utc::now().timestamp_millis();
         let (attempts, cycles) = (i64::from(state.attempts), i64::from(state.cycles));
@@ -188,6 +198,7 @@ impl daz_cytube::reconnect::ReconnectStore for SqlReconnectStore {
                 .bind(attempts)
                 .bind(cycles)
                 .bind(now)
+                .bind(state.next_attempt_ms)
                 .execute(p)
                 .await
                 .map(|_| ()))

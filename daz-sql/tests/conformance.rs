@@ -188,6 +188,15 @@ async fn reconnect_cycles_survive_in_the_database() {
             store.load("lobby").await.unwrap(),
             Some(CycleState::new(4, 1))
         );
+        // When the next attempt is due survives too, and clears on join.
+        let waiting = CycleState::new(0, 2).with_next_attempt(Some(1_800_000_000_123));
+        store.save("lobby", waiting).await.unwrap();
+        assert_eq!(store.load("lobby").await.unwrap(), Some(waiting));
+        store.save("lobby", CycleState::default()).await.unwrap();
+        assert_eq!(
+            store.load("lobby").await.unwrap(),
+            Some(CycleState::default())
+        );
     }
 }
 

@@ -18,13 +18,7 @@ fn delays_double_up_to_the_cap_then_the_cycle_rests() {
         state = next;
     }
     assert_eq!(delays, [1, 2, 4, 8, 16, 32, 64, 120, 120, 120, 1800]);
-    assert_eq!(
-        state,
-        CycleState {
-            attempts: 0,
-            cycles: 1
-        }
-    );
+    assert_eq!(state, CycleState::new(0, 1));
     // The next cycle starts again at the first delay.
     assert_eq!(policy.next_delay(state, 0.0).0, Duration::from_secs(1));
 }
@@ -32,10 +26,7 @@ fn delays_double_up_to_the_cap_then_the_cycle_rests() {
 #[test]
 fn jitter_adds_at_most_its_share() {
     let policy = ReconnectPolicy::default();
-    let state = CycleState {
-        attempts: 3,
-        cycles: 0,
-    };
+    let state = CycleState::new(3, 0);
     assert_eq!(policy.next_delay(state, 0.0).0, Duration::from_secs(8));
     assert_eq!(
         policy.next_delay(state, 1.0).0,
@@ -96,12 +87,32 @@ fn every_kick_reason_in_the_reference_has_a_reaction() {
 #[tokio::test]
 async fn the_memory_store_keeps_each_room() {
     let store = MemoryReconnectStore::default();
-    let saved = CycleState {
-        attempts: 3,
-        cycles: 1,
-    };
+    let saved = CycleState::new(3, 1);
     assert_eq!(store.load("lobby").await.unwrap(), None);
     store.save("lobby", saved).await.unwrap();
     assert_eq!(store.load("lobby").await.unwrap(), Some(saved));
     assert_eq!(store.load("other").await.unwrap(), None);
+}
+
+#[test]
+fn a_wait_saved_before_a_restart_is_waited_out_and_no_longer() {
+    let policy = ReconnectPolicy {
+        jitter: 0.5,
+        ..ReconnectPolicy::default()
+    };
+    let at = |ms| CycleState::new(0, 2).with_next_attempt(Some(ms));
+    let now = 1_700_000_000_000;
+    assert_eq!(policy.left_to_wait(&CycleState::new(3, 0), now), None);
+    assert_eq!(
+        policy.left_to_wait(&at(now + 25 * 60_000), now),
+        Some(Duration::from_secs(25 * 60))
+    );
+    assert_eq!(policy.left_to_wait(&at(now), now), None, "due now");
+    assert_eq!(policy.left_to_wait(&at(now - 1), now), None, "overdue");
+    // Half an hour of cooldown with up to 50 % jitter is the most; a year
+    // away (a clock that jumped) waits that long only.
+    assert_eq!(policy.longest_wait(), Duration::from_secs(45 * 60));
+    let year = now + 365 * 86_400_000;
+    assert_eq!(policy.left_to_wait(&at(year), now), Some(policy.longest_wait()));
+    assert_eq!(policy.left_to_wait(&at(i64::MAX), i64::MIN), Some(policy.longest_wait()));
 }

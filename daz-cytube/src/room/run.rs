@@ -116,6 +116,21 @@ pub(super) async fn run(
     };
     let mut seed = u64::from(std::process::id()) | 1;
     let metrics = RoomMetrics::new(&room);
+    // A cooldown or a long wait begun before a restart is waited out.
+    if let Some(left) = config.reconnect.left_to_wait(&cycle, unix_ms()) {
+        let reason = "waiting out the reconnect delay saved before the restart".to_owned();
+        tracing::info!(%room, retry_in = ?left, "{reason}");
+        metrics.reconnecting();
+        let _ = events
+            .send(RoomEvent::Disconnected {
+                reason,
+                retry_in: left,
+            })
+            .await;
+        if !wait(left, &mut commands).await {
+            return;
+        }
+    }
     loop {
         let ended = attempt(
             &config,
@@ -143,12 +158,14 @@ pub(super) async fn run(
             Next::Retry => {
                 let (delay, after) = policy.next_delay(cycle, jitter_unit(&mut seed));
                 cycle = after;
-                if let Err(e) = store.save(&room, cycle).await {
-                    tracing::warn!(%room, error = %e, "cannot save the reconnect state");
-                }
                 delay
             }
         };
+        let due = unix_ms().saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));
+        cycle = cycle.with_next_attempt(Some(due));
+        if let Err(e) = store.save(&room, cycle).await {
+            tracing::warn!(%room, error = %e, "cannot save the reconnect state");
+        }
         tracing::info!(%room, %reason, retry_in = ?delay, "disconnected");
         metrics.reconnecting();
         let _ = events
@@ -161,6 +178,13 @@ pub(super) async fn run(
             return;
         }
     }
+}
+
+/// Now, in Unix milliseconds (what a saved wait is measured in).
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Waits `delay`, answering commands meanwhile; `false` if stopped.
