@@ -20,6 +20,7 @@ pub use shared::ModuleStatus;
 pub use supervisor::ShutdownReport;
 
 pub(crate) use graph::CONTROL_INBOX;
+pub(crate) use runner::panic_message;
 use runner::{Runner, Services};
 use shared::Shared;
 use supervisor::{Slot, Supervisor};

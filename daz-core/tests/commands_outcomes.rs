@@ -309,3 +309,71 @@ async fn cooldowns_survive_a_restart_of_the_router() {
     );
     room.shutdown().await;
 }
+
+/// A command that panics, and one that shows the module came back.
+#[derive(Default, daz_core::Module)]
+#[module(name = "crashy", commands)]
+struct Crashy {
+    starts: u32,
+}
+
+#[daz_core::commands]
+impl Crashy {
+    /// Panics.
+    #[command]
+    async fn crash(&mut self, _ctx: &mut daz_core::command::CommandContext<'_>) -> ModuleResult {
+        panic!("the vault door fell off");
+    }
+
+    /// Says how often the module started.
+    #[command]
+    async fn starts(&mut self, ctx: &mut daz_core::command::CommandContext<'_>) -> ModuleResult {
+        ctx.reply(format!("started {} times", self.starts))?;
+        Ok(())
+    }
+}
+
+#[daz_core::async_trait]
+impl Module for Crashy {
+    async fn init(&mut self, _ctx: &mut Context) -> ModuleResult {
+        self.starts += 1;
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_command_is_answered_then_its_module_restarts() {
+    let mut room = Harness::builder()
+        .module(Crashy::default())
+        .build()
+        .await
+        .unwrap();
+    room.published(&Pattern::new(">").unwrap());
+    room.say("_ann_", "!crash").await;
+    assert_eq!(room.said(), ["\u{FF3F}ann\u{FF3F}: sorry, !crash failed."]);
+    let audits: Vec<AuditOutcome> = room
+        .published(&Pattern::from(CommandAudit::TOPIC))
+        .iter()
+        .map(|e| e.payload::<CommandAudit>().unwrap().outcome.clone())
+        .collect();
+    assert_eq!(
+        audits,
+        [AuditOutcome::Failed {
+            error: "panicked: the vault door fell off".to_owned()
+        }]
+    );
+    // The runtime restarts it after the backoff, as for any panic.
+    for _ in 0..100 {
+        let modules = room.handle().modules().await.unwrap();
+        if modules.get("crashy").unwrap().restarts == 1 {
+            break;
+        }
+        room.advance(std::time::Duration::from_millis(100)).await;
+    }
+    let modules = room.handle().modules().await.unwrap();
+    let status = modules.get("crashy").unwrap();
+    assert_eq!((status.panics, status.restarts), (1, 1));
+    room.say("bob", "!starts").await;
+    assert_eq!(room.said()[1], "started 2 times");
+    room.shutdown().await;
+}

@@ -307,7 +307,9 @@ async fn actions_the_bot_may_not_do_are_refused_unsent() {
     // A line the bot may send, after them: once it arrives, anything sent
     // before it would have arrived too.
     handle
-        .send(Action::Chat { msg: "allowed".into() })
+        .send(Action::Chat {
+            msg: "allowed".into(),
+        })
         .await
         .unwrap();
     let got = received_after(&server, 3, Duration::from_secs(5)).await;
@@ -368,7 +370,10 @@ async fn a_duplicate_login_kick_waits_long_and_a_ban_stops() {
         _ => None,
     })
     .await;
-    assert!(left > Duration::from_secs(590) && left <= Duration::from_secs(600), "{left:?}");
+    assert!(
+        left > Duration::from_secs(590) && left <= Duration::from_secs(600),
+        "{left:?}"
+    );
     again.stop().await;
 
     let replay = Replay::default().then(
@@ -434,7 +439,10 @@ async fn a_wait_saved_before_a_restart_is_waited_out() {
         "{retry_in:?}"
     );
     // The first attempt comes after the wait, and fails on the backoff.
-    let RoomEvent::Disconnected { retry_in: first, .. } = next(&mut room).await else {
+    let RoomEvent::Disconnected {
+        retry_in: first, ..
+    } = next(&mut room).await
+    else {
         panic!("the attempt fails");
     };
     assert!(started.elapsed() >= retry_in, "{:?}", started.elapsed());

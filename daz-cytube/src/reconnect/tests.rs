@@ -113,6 +113,12 @@ fn a_wait_saved_before_a_restart_is_waited_out_and_no_longer() {
     // away (a clock that jumped) waits that long only.
     assert_eq!(policy.longest_wait(), Duration::from_secs(45 * 60));
     let year = now + 365 * 86_400_000;
-    assert_eq!(policy.left_to_wait(&at(year), now), Some(policy.longest_wait()));
-    assert_eq!(policy.left_to_wait(&at(i64::MAX), i64::MIN), Some(policy.longest_wait()));
+    assert_eq!(
+        policy.left_to_wait(&at(year), now),
+        Some(policy.longest_wait())
+    );
+    assert_eq!(
+        policy.left_to_wait(&at(i64::MAX), i64::MIN),
+        Some(policy.longest_wait())
+    );
 }
