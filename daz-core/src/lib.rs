@@ -91,8 +91,8 @@ pub use module::{
 pub use pattern::Pattern;
 pub use payload::{EventPayload, PayloadRef};
 pub use runtime::{
-    Bot, BotBuilder, BotHandle, ControlRequest, HealthSummary, ModuleList, ModuleStatus,
-    RestartPolicy, RuntimeConfig, ShutdownReport, TaskList,
+    Bot, BotBuilder, BotHandle, ControlRequest, HealthSummary, MemoryRuntimeStore, ModuleList,
+    ModuleStatus, RestartPolicy, RuntimeConfig, RuntimeStore, ShutdownReport, TaskList,
 };
 pub use scheduler::{
     Clock, DurableTask, MemoryTaskStore, Missed, Scheduler, TaskId, TaskInfo, TaskOptions,

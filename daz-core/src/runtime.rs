@@ -7,6 +7,7 @@ mod metrics;
 mod policy;
 mod runner;
 mod shared;
+mod store;
 mod supervisor;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use tokio::sync::{mpsc, watch};
 pub use control::{ControlRequest, HealthSummary, ModuleList, TaskList};
 pub use policy::{RestartPolicy, RuntimeConfig};
 pub use shared::ModuleStatus;
+pub use store::{MemoryRuntimeStore, RuntimeStore};
 pub use supervisor::ShutdownReport;
 
 pub(crate) use graph::CONTROL_INBOX;
@@ -70,6 +72,7 @@ pub struct Bot {
     modules: Vec<(Arc<Shared>, Box<dyn Module>)>,
     graph: graph::Graph,
     stop_tx: watch::Sender<bool>,
+    store: Option<Arc<dyn RuntimeStore>>,
 }
 
 /// Builds a [`Bot`]; see [`Bot::builder`].
@@ -79,6 +82,7 @@ pub struct BotBuilder {
     bus: Option<EventBus>,
     clock: Option<Clock>,
     task_store: Option<Arc<dyn TaskStore>>,
+    runtime_store: Option<Arc<dyn RuntimeStore>>,
     config: Config,
     runtime: Option<RuntimeConfig>,
     modules: Vec<Box<dyn Module>>,
@@ -104,6 +108,14 @@ impl BotBuilder {
     /// one).
     pub fn task_store(mut self, store: impl TaskStore) -> Self {
         self.task_store = Some(Arc::new(store));
+        self
+    }
+
+    /// Keeps the choices operators make at run time (modules enabled or
+    /// disabled) in `store`, and applies them at start (default: none
+    /// kept; `daz-sql` provides a database one).
+    pub fn runtime_store(mut self, store: impl RuntimeStore) -> Self {
+        self.runtime_store = Some(Arc::new(store));
         self
     }
 
@@ -197,6 +209,7 @@ impl BotBuilder {
             modules,
             graph,
             stop_tx,
+            store: self.runtime_store,
         })
     }
 }
@@ -277,6 +290,7 @@ impl Bot {
             reports,
             control: self.control,
             abandoned: Vec::new(),
+            store: self.store,
         };
         let report = supervisor.run(stopped).await;
         timer.abort();

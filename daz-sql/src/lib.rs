@@ -41,7 +41,7 @@ pub use sql_module::{EXEC, QUERY, SqlDone, SqlModule, SqlRequest, SqlRows, SqlSe
 pub use state::StateStore;
 #[cfg(feature = "cytube")]
 pub use stores::SqlReconnectStore;
-pub use stores::{CORE_MIGRATIONS, SqlTaskStore};
+pub use stores::{CORE_MIGRATIONS, SqlRuntimeStore, SqlTaskStore};
 
 /// Prefix of every table daz creates (`daz_<module>_<table>`).
 pub const TABLE_PREFIX: &str = "daz_";

@@ -1,8 +1,9 @@
 //! The core tables, and the database-backed stores of the scheduler
-//! ([`SqlTaskStore`]) and of CyTube reconnect cycles ([`SqlReconnectStore`]).
+//! ([`SqlTaskStore`]), of the runtime's choices ([`SqlRuntimeStore`]) and of
+//! CyTube reconnect cycles ([`SqlReconnectStore`]).
 
 use chrono::{DateTime, Utc};
-use daz_core::{DurableTask, Missed, TaskStore};
+use daz_core::{DurableTask, Missed, RuntimeStore, TaskStore};
 use sqlx::Row;
 
 use crate::database::{Database, each_pool};
@@ -26,11 +27,18 @@ pub const CORE_MIGRATIONS: &[Migration] = &[
         "reconnect waits",
         "ALTER TABLE daz_core_reconnect ADD COLUMN next_attempt_ms BIGINT",
     ),
+    Migration::new(
+        3,
+        "module choices",
+        "CREATE TABLE daz_core_modules (module TEXT PRIMARY KEY, enabled BOOLEAN NOT NULL, \
+            updated_at BIGINT NOT NULL)",
+    ),
 ];
 
 impl Database {
     /// Creates (or updates) daz's own tables: module state, durable tasks,
-    /// reconnect cycles. Run once at start, before the modules.
+    /// reconnect cycles, which modules are enabled. Run once at start,
+    /// before the modules.
     ///
     /// # Errors
     ///
@@ -129,6 +137,52 @@ impl TaskStore for SqlTaskStore {
             .map(|row| task_from(owner, row))
             .collect::<Result<Vec<_>>>()?;
         Ok(tasks)
+    }
+}
+
+/// Which modules operators enabled or disabled, in `daz_core_modules`.
+#[derive(Debug, Clone)]
+pub struct SqlRuntimeStore {
+    db: Database,
+}
+
+impl SqlRuntimeStore {
+    /// The store on `db` (after [`Database::prepare`]).
+    #[must_use]
+    pub fn new(db: &Database) -> Self {
+        Self { db: db.clone() }
+    }
+}
+
+#[async_trait::async_trait]
+impl RuntimeStore for SqlRuntimeStore {
+    async fn load_enabled(&self) -> daz_core::Result<std::collections::BTreeMap<String, bool>> {
+        const SQL: &str = "SELECT module, enabled FROM daz_core_modules";
+        let rows: Vec<(String, bool)> = each_pool!(self.db.pool(), p => sqlx::query_as(SQL)
+                .fetch_all(p)
+                .await)
+        .map_err(query("reading which modules are enabled".to_owned()))?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn save_enabled(&self, module: &str, enabled: bool) -> daz_core::Result<()> {
+        const SQL: &str = "INSERT INTO daz_core_modules (module, enabled, updated_at) VALUES ($1, $2, $3) \
+                           ON CONFLICT (module) DO UPDATE SET enabled = excluded.enabled, updated_at = excluded.updated_at";
+        let what = || {
+            format!(
+                "saving that {module:?} is {}",
+                if enabled { "enabled" } else { "disabled" }
+            )
+        };
+        each_pool!(self.db.pool(), p => sqlx::query(SQL)
+                .bind(module)
+                .bind(enabled)
+                .bind(Utc::now().timestamp_millis())
+                .execute(p)
+                .await
+                .map(|_| ()))
+        .map_err(query(what()))?;
+        Ok(())
     }
 }
 

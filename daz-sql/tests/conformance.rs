@@ -8,7 +8,10 @@ mod support;
 use chrono::{TimeZone, Utc};
 use daz_core::{DurableTask, Missed, TaskStore};
 use daz_cytube::reconnect::{CycleState, ReconnectStore};
-use daz_sql::{Backend, Error, Migration, SqlReconnectStore, SqlTaskStore, StateStore, migrate};
+use daz_sql::{
+    Backend, Error, Migration, SqlReconnectStore, SqlRuntimeStore, SqlTaskStore, StateStore,
+    migrate,
+};
 use serde_json::json;
 
 const SHOP: &[Migration] = &[
@@ -196,6 +199,27 @@ async fn reconnect_cycles_survive_in_the_database() {
         assert_eq!(
             store.load("lobby").await.unwrap(),
             Some(CycleState::default())
+        );
+    }
+}
+
+#[tokio::test]
+async fn which_modules_are_enabled_survives_in_the_database() {
+    use daz_core::RuntimeStore;
+    for db in support::databases().await {
+        db.prepare().await.unwrap();
+        let store = SqlRuntimeStore::new(&db);
+        assert!(store.load_enabled().await.unwrap().is_empty());
+        store.save_enabled("greeting", false).await.unwrap();
+        store.save_enabled("economy", false).await.unwrap();
+        store.save_enabled("economy", true).await.unwrap();
+        let again = SqlRuntimeStore::new(&db);
+        assert_eq!(
+            again.load_enabled().await.unwrap(),
+            std::collections::BTreeMap::from([
+                ("economy".to_owned(), true),
+                ("greeting".to_owned(), false)
+            ])
         );
     }
 }

@@ -13,6 +13,7 @@ use super::graph::Graph;
 use super::policy::RuntimeConfig;
 use super::runner::{Command, Report};
 use super::shared::Shared;
+use super::store::RuntimeStore;
 use crate::{Error, Event, EventBus, ModuleState, Scheduler, Subscription, TaskId};
 
 pub(crate) struct Slot {
@@ -61,10 +62,13 @@ pub(crate) struct Supervisor {
     pub(crate) reports: mpsc::UnboundedReceiver<Report>,
     pub(crate) control: Subscription,
     pub(crate) abandoned: Vec<String>,
+    /// Where enabled/disabled choices are kept, if anywhere.
+    pub(crate) store: Option<Arc<dyn RuntimeStore>>,
 }
 
 impl Supervisor {
     pub(crate) async fn run(mut self, stop: impl Future<Output = ()>) -> ShutdownReport {
+        self.apply_saved().await;
         self.reconcile().await;
         tokio::pin!(stop);
         loop {
@@ -81,6 +85,46 @@ impl Supervisor {
             self.reconcile().await;
         }
         self.shutdown().await
+    }
+
+    /// Applies the enabled/disabled choices saved before a restart. An
+    /// unreadable store is logged and the bot starts as configured.
+    async fn apply_saved(&mut self) {
+        let Some(store) = &self.store else {
+            return;
+        };
+        let saved = match store.load_enabled().await {
+            Ok(saved) => saved,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read which modules were disabled; starting all");
+                return;
+            }
+        };
+        for (module, enabled) in saved {
+            match self.slots.iter().find(|s| *s.shared.name == *module) {
+                Some(slot) => {
+                    slot.shared.enabled.store(enabled, Ordering::Relaxed);
+                    if !enabled {
+                        tracing::info!(%module, "disabled before the restart; left stopped");
+                    }
+                }
+                None => tracing::debug!(%module, "a saved choice for a module this bot lacks"),
+            }
+        }
+    }
+
+    /// Saves that `module` is `enabled`; an error refuses the change.
+    async fn save_enabled(&self, module: &str, enabled: bool, action: &str) -> Result<(), Error> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        store.save_enabled(module, enabled).await.map_err(|e| {
+            refused(
+                action,
+                module,
+                &format!("the choice could not be saved ({e})"),
+            )
+        })
     }
 
     fn on_report(&mut self, report: Report) {
@@ -207,12 +251,14 @@ impl Supervisor {
                 let _ = self.bus.reply(event, Event::new(self.list()));
                 return true;
             }
-            ControlRequest::Enable { module } => self.find(module, "enable").map(|i| {
-                self.slots[i].shared.enabled.store(true, Ordering::Relaxed);
-            }),
-            ControlRequest::Disable { module } => self.find_free(module, "disable").map(|i| {
-                self.slots[i].shared.enabled.store(false, Ordering::Relaxed);
-            }),
+            ControlRequest::Enable { module } => match self.find(module, "enable") {
+                Ok(i) => self.set_enabled(i, true, "enable").await,
+                Err(e) => Err(e),
+            },
+            ControlRequest::Disable { module } => match self.find_free(module, "disable") {
+                Ok(i) => self.set_enabled(i, false, "disable").await,
+                Err(e) => Err(e),
+            },
             ControlRequest::Restart { module } => match self.find_free(module, "restart") {
                 Ok(i) => self.restart(i, module).await,
                 Err(e) => Err(e),
@@ -227,6 +273,15 @@ impl Supervisor {
             let _ = self.bus.reply(event, Event::new(self.list()));
         }
         false
+    }
+
+    /// Saves, then applies, that module `i` is `enabled`: nothing changes
+    /// when it cannot be saved.
+    async fn set_enabled(&self, i: usize, enabled: bool, action: &str) -> Result<(), Error> {
+        let shared = &self.slots[i].shared;
+        self.save_enabled(&shared.name, enabled, action).await?;
+        shared.enabled.store(enabled, Ordering::Relaxed);
+        Ok(())
     }
 
     /// The tasks after a pause, resume or cancel of `task`, or the refusal

@@ -7,7 +7,9 @@ use daz_core::admin::{ADMIN, AdminHttp, Prometheus};
 use daz_core::nats::{NATS, NatsTransport};
 use daz_core::{BotBuilder, Config, Format};
 use daz_cytube::bridge::CytubeBridge;
-use daz_sql::{Database, Logger, SqlModule, SqlReconnectStore, SqlSettings, SqlTaskStore};
+use daz_sql::{
+    Database, Logger, SqlModule, SqlReconnectStore, SqlRuntimeStore, SqlSettings, SqlTaskStore,
+};
 
 use crate::modules::{
     about::About, customcommands::CustomCommands, economy::Economy, greeting::Greeting,
@@ -74,6 +76,7 @@ pub fn bot(config: Config, db: &Database) -> BotBuilder {
     let bot = daz_core::Bot::builder()
         .config(config)
         .task_store(SqlTaskStore::new(db))
+        .runtime_store(SqlRuntimeStore::new(db))
         .module(About::default())
         .module(Uptime::default())
         .module(Ping)
