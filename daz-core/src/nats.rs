@@ -85,6 +85,9 @@ pub struct NatsTransport {
     /// Asks the running transport to say goodbye and stop; it answers when
     /// it has.
     leave: Option<mpsc::Sender<oneshot::Sender<()>>>,
+    /// Takes what the durable consumer delivers; ended first at stop, so
+    /// its pull request is withdrawn before the goodbye's flush.
+    durable: Option<Task>,
 }
 
 /// A handle on a transport's counters, kept before the module is added.
@@ -261,7 +264,7 @@ impl Module for NatsTransport {
         }
         if !link.config.durable.is_empty() {
             let consumer = durable::consumer(&link, &link.config.durable).await?;
-            ctx.spawn(durable::receive(Arc::clone(&link), consumer));
+            self.durable = Some(Task::spawn(durable::receive(Arc::clone(&link), consumer)));
         }
         ctx.spawn(Arc::clone(&link).import(import));
         if let Some(export) = export {
@@ -274,6 +277,12 @@ impl Module for NatsTransport {
     }
 
     async fn stop(&mut self, _ctx: &mut Context) -> ModuleResult {
+        // Its subscription goes (UNSUB) before the flush below: once the
+        // server answered the flush, it no longer hands this process
+        // durable events that a restarted one should get.
+        if let Some(durable) = self.durable.take() {
+            durable.end().await;
+        }
         if let Some(leave) = self.leave.take() {
             let (done, said) = oneshot::channel();
             if leave.send(done).await.is_ok() {

@@ -247,7 +247,8 @@ async fn unsubscribe_wakes_a_waiting_receiver() {
         .subscribe(pattern("a"), SubscribeOptions::new().owner("m"))
         .unwrap();
     let waiter = tokio::spawn(async move { sub.recv().await.is_none() });
-    tokio::time::sleep(Duration::from_millis(10)).await;
+    // One runtime thread: yielding once lets the waiter reach its await.
+    tokio::task::yield_now().await;
     bus.unsubscribe_owner("m");
     assert!(
         tokio::time::timeout(Duration::from_secs(5), waiter)

@@ -281,8 +281,20 @@ async fn the_client_answers_the_servers_pings() {
     conn.send(r#"42["chatMsg",{"msg":"still here"}]"#.to_owned())
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(server.received().last().unwrap().0, "chatMsg");
+    // The server taking the line is the proof it kept the session.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !server.received().iter().any(|(name, _)| name == "chatMsg") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server never took the line"
+        );
+        tokio::task::yield_now().await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(
+        server.received().last().unwrap(),
+        &("chatMsg".to_owned(), Some(json!({"msg": "still here"})))
+    );
 }
 
 #[tokio::test]

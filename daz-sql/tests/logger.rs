@@ -140,10 +140,18 @@ async fn rows_are_written_at_the_batch_size_or_after_the_interval() {
         let bot = start(&db, "flush_every = \"1h\"\nbatch_size = 100").await;
         bot.chat(250).await;
         bot.written(200).await;
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // All 250 taken in: the last 50 are buffered, not written, until
+        // the interval.
+        for _ in 0..500 {
+            if bot.stats.get().buffered == 50 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let stats = bot.stats.get();
         assert_eq!(
-            bot.stats.get().written,
-            200,
+            (stats.written, stats.buffered),
+            (200, 50),
             "the last 50 wait for the interval"
         );
         assert_eq!(count(&db, "daz_chat_log").await, 200);

@@ -50,18 +50,31 @@ async fn events_cross_both_ways_once_and_never_loop() {
         pings(&seen_a).len() == 2 && pings(&seen_b).len() == 2
     })
     .await;
-    // Time for a loop or an echo to show, if there were one.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A second round: each side exports on one connection, in order, so an
+    // echo of the first pings (a loop) would arrive before these do.
+    a.handle.bus().publish(Event::new(Ping { n: 3 }));
+    b.handle.bus().publish(Event::new(Ping { n: 4 }));
+    eventually("each side has the other's second ping", || {
+        pings(&seen_a).iter().any(|(n, _)| *n == 4) && pings(&seen_b).iter().any(|(n, _)| *n == 3)
+    })
+    .await;
 
+    let (from_a, from_b) = (Some("a".to_owned()), Some("b".to_owned()));
     let mut at_a = pings(&seen_a);
     at_a.sort();
-    assert_eq!(at_a, [(1, None), (2, Some("b".to_owned()))]);
+    assert_eq!(
+        at_a,
+        [(1, None), (2, from_b.clone()), (3, None), (4, from_b)]
+    );
     let mut at_b = pings(&seen_b);
     at_b.sort();
-    assert_eq!(at_b, [(1, Some("a".to_owned())), (2, None)]);
+    assert_eq!(
+        at_b,
+        [(1, from_a.clone()), (2, None), (3, from_a), (4, None)]
+    );
     let (sa, sb) = (a.nats.stats(), b.nats.stats());
-    assert_eq!((sa.exported, sa.imported), (1, 1), "{sa:?}");
-    assert_eq!((sb.exported, sb.imported), (1, 1), "{sb:?}");
+    assert_eq!((sa.exported, sa.imported), (2, 2), "{sa:?}");
+    assert_eq!((sb.exported, sb.imported), (2, 2), "{sb:?}");
     a.stop().await;
     b.stop().await;
 }
@@ -294,22 +307,44 @@ async fn durable_topics_reach_a_receiver_that_was_down() {
         a.handle.bus().publish(audit_event(n));
     }
     a.handle.bus().publish(Event::new(Ping { n: 4 }));
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // b's durable consumer holding 2 and 3, undelivered, is the proof they
+    // were kept while b was down (publishing is fire-and-forget), and that
+    // the stopped b took nothing with it.
+    let js = async_nats::jetstream::new(async_nats::connect(&url).await.unwrap());
+    let stream = format!("DAZ_{}", prefix.replace('.', "_").to_uppercase());
+    let mut held = (0, 0);
+    for _ in 0..500 {
+        let mut consumer: async_nats::jetstream::consumer::PullConsumer = js
+            .get_stream(&stream)
+            .await
+            .unwrap()
+            .get_consumer("b")
+            .await
+            .unwrap();
+        let info = consumer.info().await.unwrap();
+        held = (info.num_pending, info.num_ack_pending);
+        if held.0 >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(held, (2, 0), "audits 2 and 3 wait for b, none handed out");
 
     let b = Peer::start(&url, &prefix, "b", durable, collector(&seen));
     eventually("b catches up", || pings(&seen).len() == 3).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A live audit after the catch-up: once it is in, anything replayed
+    // (twice, or the plain ping) would have come before it.
+    a.handle.bus().publish(audit_event(5));
+    eventually("b has the live audit", || pings(&seen).len() >= 4).await;
     let got: Vec<u64> = pings(&seen).into_iter().map(|(n, _)| n).collect();
     assert_eq!(
         got,
-        [1, 2, 3],
+        [1, 2, 3, 5],
         "kept topics once each, in order; plain ones not replayed"
     );
     a.stop().await;
     b.stop().await;
 
-    let js = async_nats::jetstream::new(async_nats::connect(&url).await.unwrap());
-    let stream = format!("DAZ_{}", prefix.replace('.', "_").to_uppercase());
     js.delete_stream(&stream).await.unwrap();
 }
 

@@ -45,6 +45,12 @@ impl Task {
     pub(crate) fn spawn(f: impl Future<Output = ()> + Send + 'static) -> Self {
         Self(tokio::spawn(f))
     }
+
+    /// Aborts the task and waits until it is gone (what it held dropped).
+    pub(crate) async fn end(mut self) {
+        self.0.abort();
+        let _ = (&mut self.0).await;
+    }
 }
 
 impl Drop for Task {

@@ -95,7 +95,8 @@ async fn moderators_add_change_and_remove_commands_at_run_time() {
     );
     room.say("ann", "!wave").await;
     room.pm("ann", "!pat you").await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The PM came after !wave: once it is answered, !wave was handled.
+    assert!(testkit::eventually(|| async { !room.pms_to("ann").is_empty() }).await);
     assert_eq!(room.pms_to("ann"), ["ann pats you"]);
     assert_eq!(
         room.said().len(),
