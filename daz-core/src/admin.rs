@@ -30,7 +30,7 @@ mod auth;
 mod routes;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde::Deserialize;
@@ -162,18 +162,37 @@ pub struct AdminHttp {
 }
 
 /// Where a running [`AdminHttp`] listens (for a bind to port 0).
-#[derive(Debug, Clone, Default)]
-pub struct AdminAddress(Arc<Mutex<Option<SocketAddr>>>);
+#[derive(Debug, Clone)]
+pub struct AdminAddress(Arc<tokio::sync::watch::Sender<Option<SocketAddr>>>);
+
+impl Default for AdminAddress {
+    fn default() -> Self {
+        Self(Arc::new(tokio::sync::watch::channel(None).0))
+    }
+}
 
 impl AdminAddress {
     /// The address, once the API listens.
     #[must_use]
     pub fn get(&self) -> Option<SocketAddr> {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        *self.0.borrow()
+    }
+
+    /// Waits until the API listens, and gives the address (wrap it in a
+    /// timeout: a bot that never starts the API never answers).
+    pub async fn listening(&self) -> SocketAddr {
+        let mut changes = self.0.subscribe();
+        if let Ok(address) = changes.wait_for(Option::is_some).await
+            && let Some(address) = *address
+        {
+            return address;
+        }
+        // The sender lives as long as `self`: never reached.
+        std::future::pending().await
     }
 
     fn set(&self, address: SocketAddr) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(address);
+        self.0.send_replace(Some(address));
     }
 }
 

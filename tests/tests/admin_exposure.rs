@@ -37,15 +37,11 @@ async fn statuses(bind: &str, written: &str, presented: &[&str]) -> (Vec<StatusC
         .unwrap();
     let handle = bot.handle();
     let running = tokio::spawn(bot.run_until(std::future::pending()));
-    let mut port = None;
-    for _ in 0..500 {
-        if let Some(addr) = address.get() {
-            port = Some(addr.port());
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let url = format!("http://127.0.0.1:{}/modules", port.expect("it listens"));
+    let addr = tokio::time::timeout(Duration::from_secs(5), address.listening())
+        .await
+        .expect("it listens");
+    let port = addr.port();
+    let url = format!("http://127.0.0.1:{}/modules", port);
     daz_cytube::ensure_tls_provider();
     let http = reqwest::Client::new();
     let mut out = Vec::new();

@@ -51,19 +51,15 @@ impl Running {
             .unwrap();
         let handle = bot.handle();
         let run = tokio::spawn(bot.run_until(std::future::pending()));
-        let mut port = None;
-        for _ in 0..500 {
-            if let Some(addr) = address.get() {
-                port = Some(addr.port());
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let addr = tokio::time::timeout(Duration::from_secs(5), address.listening())
+            .await
+            .expect("it listens");
+        let port = addr.port();
         daz_cytube::ensure_tls_provider();
         Self {
             handle,
             run,
-            base: format!("http://127.0.0.1:{}", port.expect("it listens")),
+            base: format!("http://127.0.0.1:{}", port),
             http: reqwest::Client::new(),
         }
     }

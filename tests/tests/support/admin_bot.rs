@@ -92,17 +92,13 @@ impl AdminBot {
             .unwrap();
         let handle = bot.handle();
         let running = tokio::spawn(bot.run_until(std::future::pending()));
-        let mut base = None;
-        for _ in 0..500 {
-            if let Some(addr) = address.get() {
-                base = Some(format!("http://{addr}"));
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        let addr = tokio::time::timeout(Duration::from_secs(5), address.listening())
+            .await
+            .expect("it listens");
+        let base = format!("http://{addr}");
         daz_cytube::ensure_tls_provider();
         let mut api = Api {
-            base: base.expect("the admin API listens"),
+            base,
             http: reqwest::Client::new(),
             bodies: Vec::new(),
         };
