@@ -6,7 +6,7 @@
 /// `None` when it is not set and the test should return early, after
 /// printing one line to stderr saying what was skipped.
 ///
-/// ```
+/// ```no_run
 /// # fn main() {
 /// let Some(url) = daz_core::testing::service("DAZ_TEST_SOME_SERVICE") else {
 ///     return; // printed: "skipping ...: DAZ_TEST_SOME_SERVICE is not set"
