@@ -119,15 +119,7 @@ pub(super) async fn run(
     // A cooldown or a long wait begun before a restart is waited out.
     if let Some(left) = config.reconnect.left_to_wait(&cycle, unix_ms()) {
         let reason = "waiting out the reconnect delay saved before the restart".to_owned();
-        tracing::info!(%room, retry_in = ?left, "{reason}");
-        metrics.reconnecting();
-        let _ = events
-            .send(RoomEvent::Disconnected {
-                reason,
-                retry_in: left,
-            })
-            .await;
-        if !wait(left, &mut commands).await {
+        if !pause(&room, reason, left, &metrics, &events, &mut commands).await {
             return;
         }
     }
@@ -166,18 +158,31 @@ pub(super) async fn run(
         if let Err(e) = store.save(&room, cycle).await {
             tracing::warn!(%room, error = %e, "cannot save the reconnect state");
         }
-        tracing::info!(%room, %reason, retry_in = ?delay, "disconnected");
-        metrics.reconnecting();
-        let _ = events
-            .send(RoomEvent::Disconnected {
-                reason,
-                retry_in: delay,
-            })
-            .await;
-        if !wait(delay, &mut commands).await {
+        if !pause(&room, reason, delay, &metrics, &events, &mut commands).await {
             return;
         }
     }
+}
+
+/// Reports the room disconnected for `reason` and waits `delay` before
+/// the next attempt; `false` if stopped meanwhile.
+async fn pause(
+    room: &str,
+    reason: String,
+    delay: Duration,
+    metrics: &RoomMetrics,
+    events: &mpsc::Sender<RoomEvent>,
+    commands: &mut mpsc::Receiver<Command>,
+) -> bool {
+    tracing::info!(%room, %reason, retry_in = ?delay, "disconnected");
+    metrics.reconnecting();
+    let _ = events
+        .send(RoomEvent::Disconnected {
+            reason,
+            retry_in: delay,
+        })
+        .await;
+    wait(delay, commands).await
 }
 
 /// Now, in Unix milliseconds (what a saved wait is measured in).
