@@ -29,6 +29,7 @@ use config::zero_capacity;
 use mailbox::Receiver;
 use registry::Registry;
 use stats::{Counters, bump};
+pub(crate) use subscriber::room_allowed;
 use subscriber::{Delivery, Subscriber};
 
 use crate::{Error, Event, EventId, EventPayload, Pattern, Result};

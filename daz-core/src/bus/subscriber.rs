@@ -42,6 +42,16 @@ pub(crate) enum Delivery {
     Skipped,
 }
 
+/// Whether `room` is within `rooms`: no limit, or no room, allows all.
+/// Inbound (a subscriber's rooms) and outbound (a module's context) share
+/// this one rule.
+pub(crate) fn room_allowed<S: AsRef<str>>(rooms: Option<&[S]>, room: Option<&str>) -> bool {
+    match (rooms, room) {
+        (Some(rooms), Some(room)) => rooms.iter().any(|r| r.as_ref() == room),
+        _ => true,
+    }
+}
+
 impl Subscriber {
     pub(crate) fn new(
         id: SubscriptionId,
@@ -75,10 +85,7 @@ impl Subscriber {
     /// Whether an event of `room` may reach this subscriber: events without
     /// a room reach everyone; room-limited subscribers see only their rooms.
     pub(crate) fn accepts_room(&self, room: Option<&str>) -> bool {
-        match (&self.rooms, room) {
-            (Some(rooms), Some(room)) => rooms.iter().any(|r| &**r == room),
-            _ => true,
-        }
+        room_allowed(self.rooms.as_deref(), room)
     }
 
     pub(crate) fn rooms(&self) -> Option<&[Arc<str>]> {

@@ -66,8 +66,8 @@ impl Context {
 
     /// `Ok` unless the module is limited to rooms that leave out `room`.
     fn may_act_in(&self, room: Option<&str>) -> Result<()> {
-        match (&self.rooms, room) {
-            (Some(rooms), Some(room)) if !rooms.iter().any(|r| r == room) => {
+        match room {
+            Some(room) if !crate::bus::room_allowed(self.rooms.as_deref(), Some(room)) => {
                 Err(crate::Error::RoomNotAllowed {
                     module: self.name.to_string(),
                     room: room.to_owned(),
