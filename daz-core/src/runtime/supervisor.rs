@@ -113,20 +113,6 @@ impl Supervisor {
         }
     }
 
-    /// Saves that `module` is `enabled`; an error refuses the change.
-    async fn save_enabled(&self, module: &str, enabled: bool, action: &str) -> Result<(), Error> {
-        let Some(store) = &self.store else {
-            return Ok(());
-        };
-        store.save_enabled(module, enabled).await.map_err(|e| {
-            refused(
-                action,
-                module,
-                &format!("the choice could not be saved ({e})"),
-            )
-        })
-    }
-
     fn on_report(&mut self, report: Report) {
         let slot = &mut self.slots[report.index];
         match report.state {
@@ -279,7 +265,15 @@ impl Supervisor {
     /// when it cannot be saved.
     async fn set_enabled(&self, i: usize, enabled: bool, action: &str) -> Result<(), Error> {
         let shared = &self.slots[i].shared;
-        self.save_enabled(&shared.name, enabled, action).await?;
+        if let Some(store) = &self.store {
+            store
+                .save_enabled(&shared.name, enabled)
+                .await
+                .map_err(|e| {
+                    let reason = format!("the choice could not be saved ({e})");
+                    refused(action, &shared.name, &reason)
+                })?;
+        }
         shared.enabled.store(enabled, Ordering::Relaxed);
         Ok(())
     }
